@@ -1,0 +1,35 @@
+# Helpers for the e2e tests; sourced. Each test runs as root in the debug VM, in
+# /lab/tests/e2e, with kwasm loaded from $KWASM_KO. A test passes by exiting 0.
+set -euo pipefail
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Writes the bytes of printf format $1 to /dev/kwasm in one write; prints the shell's error.
+write_device() {
+    local file
+    file=$(mktemp)
+    printf "$1" > "$file"
+    dd if="$file" of=/dev/kwasm bs=1M status=none 2>&1 || return 1
+}
+
+# Asserts that writing printf format $1 fails with EINVAL ("Invalid argument").
+expect_einval() {
+    local out
+    if out=$(write_device "$1"); then
+        fail "write of '$1' succeeded, expected EINVAL"
+    fi
+    case $out in
+        *"Invalid argument"*) ;;
+        *) fail "write of '$1' failed with '$out', expected Invalid argument" ;;
+    esac
+}
+
+# Kernel log lines since the test started (marker written by the runner).
+log_since_start() {
+    dmesg | sed -n "/kwasm-e2e: begin $(basename "$0" .sh)\$/,\$p"
+}
+
+# Asserts the kernel log (since this test began) has a line containing $1.
+expect_log() {
+    log_since_start | grep -qF -- "$1" || { log_since_start >&2; fail "no kernel log line containing '$1'"; }
+}

@@ -1,0 +1,56 @@
+//! kwasm.ko, built out of tree against a lab kernel (`make M=kmod MO=<cache>`), so the
+//! repository stays free of build products and each kernel flavour keeps its own objects.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::buildroot::BuildRoot;
+use crate::kernel::Kernel;
+use crate::layout;
+use crate::progress::{note, Step};
+use crate::stamp::{Fingerprint, Stamp};
+
+/// A built module.
+pub struct Module {
+    /// kwasm.ko on the host.
+    pub ko: PathBuf,
+}
+
+/// Sources the module is built from: kmod/ and the engine it embeds.
+fn fingerprint(kernel: &Kernel) -> Result<Fingerprint> {
+    let repo = layout::repo();
+    let not_source = |p: &Path| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    Fingerprint::new()
+        .text("kernel", &kernel.fingerprint)
+        .tree(&repo, &repo.join("kmod"), &not_source)?
+        .tree(&repo, &repo.join("engine/src"), &not_source)
+}
+
+/// Builds kwasm.ko for `kernel` unless its sources are unchanged since the last build.
+pub fn ensure(root: &BuildRoot, kernel: &Kernel) -> Result<Module> {
+    let fp = fingerprint(kernel)?;
+    let out = root.cache().join(format!("module-{}", kernel.flavour.name()));
+    let host_out = root.cache_on_host(&out);
+    let ko = host_out.join("kwasm.ko");
+    let stamp = Stamp::at(host_out.join(".kwasm-stamp"));
+    if !(stamp.matches(&fp) && ko.is_file()) {
+        let step = Step::start(format!("building kwasm.ko for the {} kernel", kernel.flavour.name()));
+        stamp.clear();
+        std::fs::create_dir_all(&host_out)?;
+        let args = [
+            "-C".to_string(),
+            kernel.build_dir.display().to_string(),
+            format!("M={}", root.repo().join("kmod").display()),
+            format!("MO={}", out.display()),
+            "LLVM=1".to_string(),
+            format!("-j{}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)),
+            "modules".to_string(),
+        ];
+        root.run("make", &args)?;
+        stamp.record(&fp)?;
+        step.done();
+    }
+    note(format!("module: {}", ko.display()));
+    Ok(Module { ko })
+}
