@@ -85,7 +85,7 @@ impl MiscDevice for Upload {
     fn release(upload: Self::Ptr, _file: &File) {
         let received = upload.received.lock();
         if !received.rejected && received.bytes >= header::LEN {
-            pr_info!("kwasm: received a {}-byte wasm module (no engine yet: not run)\n", received.bytes);
+            pr_info!("received a {}-byte wasm module (no engine yet: not run)\n", received.bytes);
         }
     }
 }

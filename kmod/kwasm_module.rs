@@ -28,7 +28,7 @@ struct KwasmModule {
 
 impl kernel::InPlaceModule for KwasmModule {
     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        pr_info!("kwasm: ready, write wasm programs to /dev/kwasm\n");
+        pr_info!("ready, write wasm programs to /dev/kwasm\n");
         try_pin_init!(Self {
             device <- device::register(),
         })
