@@ -3,6 +3,7 @@
 //! QEMU micro-VM and the end-to-end suite.
 
 mod buildroot;
+mod cargo_make;
 mod e2e;
 mod initramfs;
 mod kernel;
@@ -63,7 +64,13 @@ enum Command {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args().collect();
+    let args = match args.get(1).map(String::as_str) {
+        // `vm` passes its arguments on to a shell: they must arrive exactly as typed.
+        Some("vm") => [&args[..2], &cargo_make::task_args(&args[2..])].concat(),
+        _ => args,
+    };
+    let cli = Cli::parse_from(args);
     let result = run(cli.command);
     match result {
         Ok(code) => std::process::exit(code),
