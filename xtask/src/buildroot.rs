@@ -79,6 +79,11 @@ impl BuildRoot {
     }
 }
 
+/// True on the lab box, which builds natively and runs kwasm on its own kernel.
+pub fn is_lab_box() -> bool {
+    Path::new(LAB_BOX_MARKER).exists()
+}
+
 /// Returns the build root, creating it first if its inputs changed or it does not exist.
 pub fn ensure() -> Result<BuildRoot> {
     let repo = layout::repo();
@@ -87,7 +92,7 @@ pub fn ensure() -> Result<BuildRoot> {
         fp = fp.file(&repo, &repo.join(input))?;
     }
     let key = fp.short();
-    if Path::new(LAB_BOX_MARKER).exists() {
+    if is_lab_box() {
         return Ok(BuildRoot { dir: PathBuf::from("/"), key, native: true });
     }
     let cache = layout::cache();

@@ -82,6 +82,8 @@ pub fn run(filter: Option<&str>) -> Result<i32> {
     if names.is_empty() {
         bail!("no e2e tests match {filter:?} in {}", dir.display());
     }
+    crate::samples::build_all()?;
+    crate::samples::build_test_programs()?;
     let lab = Lab::prepare(Flavour::Debug)?;
     let outcome = lab.run_script(&guest_script(&names), Duration::from_secs(1800))?;
     let (verdicts, outside) = judge(&names, &outcome.kernel_log);

@@ -27,6 +27,26 @@ fn fingerprint(kernel: &Kernel) -> Result<Fingerprint> {
         .tree(&repo, &repo.join("engine/src"), &not_source)
 }
 
+/// On the lab box: builds kwasm.ko against the running kernel's headers
+/// (`/lib/modules/$(uname -r)/build`); returns its path.
+pub fn ensure_for_running_kernel(root: &BuildRoot) -> Result<PathBuf> {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease")?.trim().to_string();
+    let out = root.cache().join(format!("module-{release}"));
+    std::fs::create_dir_all(&out)?;
+    let step = Step::start(format!("building kwasm.ko for the running kernel {release}"));
+    let args = [
+        "-C".to_string(),
+        format!("/lib/modules/{release}/build"),
+        format!("M={}", root.repo().join("kmod").display()),
+        format!("MO={}", out.display()),
+        "LLVM=1".to_string(),
+        "modules".to_string(),
+    ];
+    root.run("make", &args)?;
+    step.done();
+    Ok(out.join("kwasm.ko"))
+}
+
 /// Builds kwasm.ko for `kernel` unless its sources are unchanged since the last build.
 pub fn ensure(root: &BuildRoot, kernel: &Kernel) -> Result<Module> {
     let fp = fingerprint(kernel)?;

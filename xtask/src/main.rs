@@ -51,6 +51,15 @@ enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Build kwasm.ko and insert it: on the lab box into the running kernel (replacing a
+    /// loaded one); elsewhere into the lab VM, which then shows it loaded.
+    Load,
+    /// Build the samples and load NAME, printing the kernel log lines it produced (in the lab
+    /// VM; on the lab box, into the running kernel).
+    LoadSample {
+        /// Sample name: samples/NAME/NAME.wat.
+        name: String,
+    },
     /// Boot the lab VM, run CMD as root inside it, exit with CMD's status.
     Vm(vm::VmArgs),
     /// Check the VM runner itself: timeouts, exit status, kernel report detection.
@@ -96,7 +105,10 @@ fn run(command: Command) -> Result<i32> {
             let kernel = kernel::ensure(&root, flavour)?;
             kmod::ensure(&root, &kernel)?;
         }
-        Command::Samples => samples::build_all()?,
+        Command::Samples => {
+            samples::build_all()?;
+            samples::build_test_programs()?;
+        }
         Command::Build { all } => {
             let root = buildroot::ensure()?;
             let flavours: &[Flavour] = if all { &[Flavour::Lab, Flavour::Debug] } else { &[Flavour::Lab] };
@@ -106,6 +118,28 @@ fn run(command: Command) -> Result<i32> {
             }
             vm::build_kwasmctl()?;
             samples::build_all()?;
+            samples::build_test_programs()?;
+        }
+        Command::Load => {
+            if buildroot::is_lab_box() {
+                let root = buildroot::ensure()?;
+                let ko = kmod::ensure_for_running_kernel(&root)?;
+                let script = format!("rmmod kwasm 2>/dev/null; insmod {} && lsmod | grep '^kwasm '", ko.display());
+                let status = std::process::Command::new("sh").args(["-c", &script]).status()?;
+                return Ok(status.code().unwrap_or(1));
+            }
+            let cmd = ["sh", "-c", "grep '^kwasm ' /proc/modules && ls -l /dev/kwasm && kwasmctl stats"];
+            return vm::run(vm::VmArgs { debug: false, timeout: 600, kernel_log: false, cmd: cmd.map(String::from).to_vec() });
+        }
+        Command::LoadSample { name } => {
+            samples::build_all()?;
+            let script = layout::repo().join("samples/load-sample.sh");
+            if buildroot::is_lab_box() {
+                let status = std::process::Command::new(&script).arg(&name).status()?;
+                return Ok(status.code().unwrap_or(1));
+            }
+            let cmd = vec!["bash".to_string(), format!("{}/samples/load-sample.sh", layout::REPO_IN_GUEST), name];
+            return vm::run(vm::VmArgs { debug: false, timeout: 600, kernel_log: false, cmd });
         }
         Command::Vm(args) => return vm::run(args),
         Command::Selftest => return selftest::run(),

@@ -33,3 +33,32 @@ log_since_start() {
 expect_log() {
     log_since_start | grep -qF -- "$1" || { log_since_start >&2; fail "no kernel log line containing '$1'"; }
 }
+
+samples=/lab/target/samples
+programs=/lab/target/test-programs
+
+# Asserts `kwasmctl load FILE [ARGS...]` fails with an error containing TEXT.
+expect_load_error() {
+    local text=$1 out
+    shift
+    if out=$(kwasmctl load "$@" 2>&1); then
+        fail "kwasmctl load $* succeeded, expected an error containing '$text'"
+    fi
+    case $out in
+        *"$text"*) echo "  rejected as expected: $out" ;;
+        *) fail "kwasmctl load $*: expected '$text', got: $out" ;;
+    esac
+}
+
+# Asserts the module still works: hello loads, prints Hello, and unloads.
+hello_still_works() {
+    local name=hello-check-$$-$RANDOM
+    kwasmctl load "$samples/hello.wasm" --name "$name" > /dev/null || fail "hello does not load any more"
+    expect_log "kwasm: $name: Hello"
+    kwasmctl unload "$name" > /dev/null || fail "hello does not unload"
+}
+
+# The value of one counter of `kwasmctl stats` (loads, rejected loads, unloads, traps).
+stat_of() {
+    kwasmctl stats | sed -n "s/^$1: *//p"
+}
