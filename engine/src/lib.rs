@@ -44,6 +44,7 @@ mod module;
 #[cfg(test)]
 mod oom_tests;
 mod platform;
+mod sort;
 mod store;
 mod translate;
 mod trap;

@@ -11,6 +11,11 @@ pub fn task_args(given: &[String]) -> Vec<String> {
     let (Ok(joined), Ok(task)) = (std::env::var("CARGO_MAKE_TASK_ARGS"), std::env::var("CARGO_MAKE_TASK")) else {
         return given.to_vec();
     };
+    // Only arguments that came from the task's command line (`${@}`) are to be restored; a
+    // task may also pass fixed arguments of its own.
+    if given.join(";") != joined {
+        return given.to_vec();
+    }
     let mut pid = std::os::unix::process::parent_id();
     for _ in 0..8 {
         let Some(argv) = cmdline(pid) else { break };

@@ -371,7 +371,7 @@ fn exports(r: &mut Reader<'_>, module: &mut Module, state: &mut DecodeState, lim
     }
     let exports = &module.exports;
     let name_of = |i: &u32| exports.get(to_usize(*i)).map(|e| e.name.as_slice()).unwrap_or(&[]);
-    order.sort_unstable_by(|a, b| name_of(a).cmp(name_of(b)));
+    super::super::sort::heapsort_by(&mut order, |a, b| name_of(a).cmp(name_of(b)));
     for pair in order.windows(2) {
         if let [a, b] = pair {
             if name_of(a) == name_of(b) {

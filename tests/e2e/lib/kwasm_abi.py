@@ -16,9 +16,12 @@ def _ioc(direction, nr, size):
 
 
 LOAD = struct.Struct("=QQQQ32sII")  # wasm, wasm_len, error, error_len, name, id, reserved
+LIST = struct.Struct("=QII")  # entries, capacity, count
+INFO = struct.Struct("=IIQQQ32s")  # id, memory_pages, calls, traps, fuel_used, name
 UNLOAD = struct.Struct("=II32s")  # id, reserved, name
 STATS = struct.Struct("=IIQQQQ")  # programs, reserved, loaded, rejected, unloaded, traps
 KWASM_IOC_LOAD = _ioc(3, 1, LOAD.size)
+KWASM_IOC_LIST = _ioc(3, 2, LIST.size)
 KWASM_IOC_UNLOAD = _ioc(1, 3, UNLOAD.size)
 KWASM_IOC_STATS = _ioc(2, 4, STATS.size)
 
@@ -39,6 +42,15 @@ class Device:
 
     def unload(self, name: str):
         fcntl.ioctl(self.fd, KWASM_IOC_UNLOAD, bytearray(UNLOAD.pack(0, 0, name.encode())))
+
+    def list(self, capacity=128):
+        """Names of the loaded programs."""
+        entries = ctypes.create_string_buffer(INFO.size * capacity)
+        req = bytearray(LIST.pack(ctypes.addressof(entries), capacity, 0))
+        fcntl.ioctl(self.fd, KWASM_IOC_LIST, req)
+        count = min(LIST.unpack(bytes(req))[2], capacity)
+        raw = entries.raw
+        return [INFO.unpack_from(raw, i * INFO.size)[5].rstrip(b"\0").decode() for i in range(count)]
 
     def stats(self):
         raw = bytearray(STATS.size)
