@@ -142,6 +142,33 @@ impl Upload {
         Ok(0)
     }
 
+    fn ioctl_call(arg: usize) -> Result<isize> {
+        if !may_manage_programs() {
+            return Err(EPERM);
+        }
+        let (mut reader, mut writer) = UserSlice::new(UserPtr::from_addr(arg), size_of::<uapi::CallRequest>()).reader_writer();
+        let mut req: uapi::CallRequest = reader.read()?;
+        if req.repeat == 0 || req.repeat > uapi::CALL_REPEAT_MAX {
+            return Err(EINVAL);
+        }
+        let export = uapi::name_of(&req.export).and_then(|e| core::str::from_utf8(e).ok()).ok_or(EINVAL)?;
+        let which = match (req.id, uapi::name_of(&req.name)) {
+            (0, Some(name)) => Selector::Name(name),
+            (0, None) => return Err(EINVAL),
+            (id, _) => Selector::Id(id),
+        };
+        let mut times: KVVec<u64> = KVVec::with_capacity(req.repeat as usize, GFP_KERNEL | __GFP_NOWARN)?;
+        let (result, fuel) = registry::with_program(which, |p| p.call_repeatedly(export, req.repeat, &mut times))?;
+        crate::engine::sort::heapsort_by(&mut times, |a, b| a.cmp(b));
+        req.result = result;
+        req.fuel_used = fuel;
+        req.ns_min = times.first().copied().unwrap_or(0);
+        req.ns_median = times.get(times.len() / 2).copied().unwrap_or(0);
+        req.ns_max = times.last().copied().unwrap_or(0);
+        writer.write(&req)?;
+        Ok(0)
+    }
+
     fn ioctl_stats(arg: usize) -> Result<isize> {
         let (c, programs) = registry::counters();
         let stats = uapi::Stats {
@@ -210,6 +237,7 @@ impl MiscDevice for Upload {
             uapi::KWASM_IOC_LIST => Self::ioctl_list(arg),
             uapi::KWASM_IOC_UNLOAD => Self::ioctl_unload(arg),
             uapi::KWASM_IOC_STATS => Self::ioctl_stats(arg),
+            uapi::KWASM_IOC_CALL => Self::ioctl_call(arg),
             _ => Err(ENOTTY),
         }
     }

@@ -62,6 +62,11 @@ impl fmt::Write for Name {
     }
 }
 
+/// `ECANCELED`: the program trapped (the kernel crate has no constant for it).
+pub(crate) fn ecanceled() -> Error {
+    Error::from_errno(-(kernel::bindings::ECANCELED as i32))
+}
+
 /// Why a program was not loaded.
 pub(crate) enum LoadError {
     /// The name is empty, too long or has characters other than `[A-Za-z0-9_.-]`.
@@ -94,7 +99,7 @@ impl LoadError {
             Self::Engine(e) if e.category() == engine::ErrorCategory::OutOfMemory => ENOMEM,
             Self::Engine(_) | Self::BadMain => EINVAL,
             // ECANCELED: the program was valid, its initialisation did not complete.
-            Self::MainTrapped(_) => Error::from_errno(-(kernel::bindings::ECANCELED as i32)),
+            Self::MainTrapped(_) => ecanceled(),
         }
     }
 }
@@ -195,6 +200,52 @@ impl Program {
                 Err(LoadError::MainTrapped(trap))
             }
         }
+    }
+
+    /// Calls `export` `repeat` times with zero arguments; each call's duration in ns goes to
+    /// `times`. Returns the first result of the last call and the fuel used.
+    pub(crate) fn call_repeatedly(&mut self, export: &str, repeat: u32, times: &mut KVVec<u64>) -> Result<(i64, u64)> {
+        let func = match self.store.export(self.instance, export) {
+            Some(Extern::Func(f)) => f,
+            _ => return Err(ENOENT),
+        };
+        let ty = self.store.func_type(func).ok_or(ENOENT)?;
+        let mut args = KVec::new();
+        for t in ty.params() {
+            args.push(match t {
+                ValType::I32 => Value::I32(0),
+                ValType::I64 => Value::I64(0),
+                _ => return Err(EINVAL),
+            }, GFP_KERNEL)?;
+        }
+        let mut results = KVec::new();
+        for t in ty.results() {
+            results.push(Value::default_of(*t), GFP_KERNEL)?;
+        }
+        let mut fuel_total = 0u64;
+        for _ in 0..repeat {
+            let start = kernel::time::Instant::<kernel::time::Monotonic>::now();
+            let outcome = self.store.call_func(func, &args, &mut results, self.fuel_per_call);
+            let ns = start.elapsed().as_nanos();
+            self.calls = self.calls.saturating_add(1);
+            match outcome {
+                Ok(used) => {
+                    self.fuel_used = self.fuel_used.saturating_add(used);
+                    fuel_total = fuel_total.saturating_add(used);
+                }
+                Err(_) => {
+                    self.traps = self.traps.saturating_add(1);
+                    return Err(ecanceled());
+                }
+            }
+            times.push(u64::try_from(ns).unwrap_or(0), GFP_KERNEL)?;
+        }
+        let first = match results.first() {
+            Some(Value::I32(v)) => i64::from(*v),
+            Some(Value::I64(v)) => *v,
+            _ => 0,
+        };
+        Ok((first, fuel_total))
     }
 
     pub(crate) fn name(&self) -> &Name {

@@ -143,6 +143,24 @@ pub(crate) fn unload(which: Selector<'_>) -> Result<Name> {
     Ok(name)
 }
 
+/// Runs `f` on one program, under the registry lock.
+pub(crate) fn with_program<R>(which: Selector<'_>, f: impl FnOnce(&mut Program) -> Result<R>) -> Result<R> {
+    let mut reg = PROGRAMS.lock();
+    let program = reg
+        .programs
+        .iter_mut()
+        .find(|p| match which {
+            Selector::Id(id) => p.id == id,
+            Selector::Name(n) => p.name().as_bytes() == n,
+        })
+        .ok_or(ENOENT)?;
+    let traps = program.traps;
+    let result = f(program);
+    let new_traps = program.traps.saturating_sub(traps);
+    reg.counters.traps = reg.counters.traps.saturating_add(new_traps);
+    result
+}
+
 /// Unloads everything (module exit); returns how many programs there were.
 pub(crate) fn unload_all() -> usize {
     let programs = core::mem::replace(&mut PROGRAMS.lock().programs, KVec::new());

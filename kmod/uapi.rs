@@ -21,6 +21,9 @@ pub(crate) const KWASM_IOC_UNLOAD: u32 = _IOW::<UnloadRequest>(MAGIC, 3);
 /// Module-wide counters: [`Stats`] out.
 pub(crate) const KWASM_IOC_STATS: u32 = _IOR::<Stats>(MAGIC, 4);
 
+/// Call an exported function of a loaded program: [`CallRequest`] in and out.
+pub(crate) const KWASM_IOC_CALL: u32 = _IOWR::<CallRequest>(MAGIC, 5);
+
 /// Name field: up to 31 bytes, NUL-padded.
 pub(crate) type NameField = [u8; NAME_MAX + 1];
 
@@ -105,6 +108,29 @@ pub(crate) struct Stats {
     pub(crate) traps: u64,
 }
 
+/// Argument of `KWASM_IOC_CALL`: calls `export` of program `id` (or `name` when `id` is 0)
+/// `repeat` times with all-zero integer arguments, timing each call.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct CallRequest {
+    pub(crate) id: u32,
+    /// Calls to make, 1 to [`CALL_REPEAT_MAX`].
+    pub(crate) repeat: u32,
+    pub(crate) name: NameField,
+    pub(crate) export: NameField,
+    /// Out: the first result of the last call (0 if none), as a signed 64-bit integer.
+    pub(crate) result: i64,
+    /// Out: fuel used by all calls.
+    pub(crate) fuel_used: u64,
+    /// Out: fastest, median and slowest call, in nanoseconds.
+    pub(crate) ns_min: u64,
+    pub(crate) ns_median: u64,
+    pub(crate) ns_max: u64,
+}
+
+/// Most calls one `KWASM_IOC_CALL` makes.
+pub(crate) const CALL_REPEAT_MAX: u32 = 1_000_000;
+
 // SAFETY: plain `repr(C)` structs of integers and byte arrays without padding (each field is
 // naturally aligned and the sizes add up to a multiple of 8): every bit pattern is valid and
 // no byte is uninitialized.
@@ -121,6 +147,10 @@ unsafe impl AsBytes for ProgramInfo {}
 unsafe impl FromBytes for UnloadRequest {}
 // SAFETY: as above.
 unsafe impl AsBytes for Stats {}
+// SAFETY: as above.
+unsafe impl FromBytes for CallRequest {}
+// SAFETY: as above.
+unsafe impl AsBytes for CallRequest {}
 
 /// The name in a NUL-padded field, or `None` when the field is empty.
 pub(crate) fn name_of(field: &NameField) -> Option<&[u8]> {
@@ -134,3 +164,4 @@ const _: () = assert!(core::mem::size_of::<ListRequest>() == 16);
 const _: () = assert!(core::mem::size_of::<ProgramInfo>() == 64);
 const _: () = assert!(core::mem::size_of::<UnloadRequest>() == 40);
 const _: () = assert!(core::mem::size_of::<Stats>() == 40);
+const _: () = assert!(core::mem::size_of::<CallRequest>() == 112);

@@ -44,7 +44,7 @@ mod module;
 #[cfg(test)]
 mod oom_tests;
 mod platform;
-mod sort;
+pub mod sort;
 mod store;
 mod translate;
 mod trap;

@@ -1,4 +1,4 @@
-//! An in-place heapsort for the engine. `core`'s sorts may panic when a comparison is not a
+//! An in-place heapsort for the engine and its embedders (the kernel module uses it too). `core`'s sorts may panic when a comparison is not a
 //! total order, and in the kernel their panic paths trip objtool; this one cannot panic
 //! (every index is checked against the length before use), needs no allocation and no
 //! recursion, and runs in O(n log n).
@@ -6,7 +6,7 @@
 use core::cmp::Ordering;
 
 /// Sorts `v` by `compare` (not stable).
-pub(crate) fn heapsort_by<T, F: FnMut(&T, &T) -> Ordering>(v: &mut [T], mut compare: F) {
+pub fn heapsort_by<T, F: FnMut(&T, &T) -> Ordering>(v: &mut [T], mut compare: F) {
     let len = v.len();
     // Build a max-heap, then repeatedly move the maximum to the end.
     let mut start = len.wrapping_div(2);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Result};
 
-use crate::uapi::{self, ListRequest, LoadRequest, ProgramInfo, Stats, UnloadRequest};
+use crate::uapi::{self, CallRequest, ListRequest, LoadRequest, ProgramInfo, Stats, UnloadRequest};
 
 pub const DEFAULT_PATH: &str = "/dev/kwasm";
 
@@ -87,12 +87,26 @@ impl Device {
             Target::Name(name) => req.name = uapi::name_field(name).ok_or_else(|| anyhow!("no program is named {name:?}"))?,
         }
         self.ioctl(uapi::KWASM_IOC_UNLOAD, &mut req).map(|_| ()).map_err(|e| match e.raw_os_error() {
-            Some(libc::ENOENT) => anyhow!("no program {} is loaded (see `kwasmctl list`)", match target {
-                Target::Id(id) => format!("with id {id}"),
-                Target::Name(n) => format!("named {n:?}"),
-            }),
+            Some(libc::ENOENT) => anyhow!("no program {} is loaded (see `kwasmctl list`)", describe(&target)),
             _ => self.refused(e, None),
         })
+    }
+
+    /// Calls `export` of a loaded program `repeat` times (zero arguments), in the kernel.
+    pub fn call(&self, target: Target<'_>, export: &str, repeat: u32) -> Result<CallRequest> {
+        let mut req = CallRequest { repeat, ..CallRequest::default() };
+        match target {
+            Target::Id(id) => req.id = id,
+            Target::Name(name) => req.name = uapi::name_field(name).ok_or_else(|| anyhow!("no program is named {name:?}"))?,
+        }
+        req.export = uapi::name_field(export).ok_or_else(|| anyhow!("export name {export:?} is longer than {} bytes", uapi::NAME_MAX))?;
+        self.ioctl(uapi::KWASM_IOC_CALL, &mut req).map_err(|e| match e.raw_os_error() {
+            Some(libc::ENOENT) => anyhow!("no program {} with an exported function {export:?} is loaded", describe(&target)),
+            Some(libc::ECANCELED) => anyhow!("{export} trapped (see `dmesg`; counted in `kwasmctl list`)"),
+            Some(libc::EINVAL) => anyhow!("cannot call {export}: it takes non-integer arguments, or --repeat is not 1 to {}", uapi::CALL_REPEAT_MAX),
+            _ => self.refused(e, None),
+        })?;
+        Ok(req)
     }
 
     pub fn stats(&self) -> Result<Stats> {
@@ -109,6 +123,13 @@ impl Device {
             (Some(libc::ENOTTY), None) => anyhow!("{} does not understand this request: is the loaded kwasm module older than kwasmctl?", self.path.display()),
             (_, None) => anyhow!("{} failed: {e}", self.path.display()),
         }
+    }
+}
+
+fn describe(target: &Target<'_>) -> String {
+    match target {
+        Target::Id(id) => format!("with id {id}"),
+        Target::Name(n) => format!("named {n:?}"),
     }
 }
 

@@ -42,6 +42,16 @@ enum Command {
     },
     /// Module-wide counters.
     Stats,
+    /// Call an exported function of a loaded program in the kernel (zero arguments), timing it.
+    Call {
+        /// Program name or id.
+        program: String,
+        /// Exported function.
+        export: String,
+        /// How many calls to make (timings: fastest, median, slowest).
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
+    },
     /// Run a program in user space (same engine and host ABI as the kernel).
     Run {
         /// The .wasm file.
@@ -102,6 +112,16 @@ fn execute(cli: Cli) -> Result<()> {
                 _ => dev.unload(Target::Name(&program))?,
             }
             println!("unloaded {program}");
+        }
+        Command::Call { program, export, repeat } => {
+            let dev = Device::open(&cli.device)?;
+            let target = match program.parse::<u32>() {
+                Ok(id) if id > 0 => Target::Id(id),
+                _ => Target::Name(&program),
+            };
+            let r = dev.call(target, &export, repeat)?;
+            println!("{export} returned {}", r.result);
+            println!("{repeat} call(s), fuel used {}; per call: min {} ns, median {} ns, max {} ns", r.fuel_used, r.ns_min, r.ns_median, r.ns_max);
         }
         Command::Stats => {
             let s = Device::open(&cli.device)?.stats()?;

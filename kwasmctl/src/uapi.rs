@@ -17,6 +17,24 @@ pub const KWASM_IOC_LOAD: u32 = ioc(READ | WRITE, 1, std::mem::size_of::<LoadReq
 pub const KWASM_IOC_LIST: u32 = ioc(READ | WRITE, 2, std::mem::size_of::<ListRequest>());
 pub const KWASM_IOC_UNLOAD: u32 = ioc(WRITE, 3, std::mem::size_of::<UnloadRequest>());
 pub const KWASM_IOC_STATS: u32 = ioc(READ, 4, std::mem::size_of::<Stats>());
+pub const KWASM_IOC_CALL: u32 = ioc(READ | WRITE, 5, std::mem::size_of::<CallRequest>());
+
+/// Most calls one `KWASM_IOC_CALL` makes.
+pub const CALL_REPEAT_MAX: u32 = 1_000_000;
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct CallRequest {
+    pub id: u32,
+    pub repeat: u32,
+    pub name: NameField,
+    pub export: NameField,
+    pub result: i64,
+    pub fuel_used: u64,
+    pub ns_min: u64,
+    pub ns_median: u64,
+    pub ns_max: u64,
+}
 
 #[repr(C)]
 #[derive(Clone, Copy, Default)]
@@ -86,6 +104,7 @@ const _: () = assert!(std::mem::size_of::<ListRequest>() == 16);
 const _: () = assert!(std::mem::size_of::<ProgramInfo>() == 64);
 const _: () = assert!(std::mem::size_of::<UnloadRequest>() == 40);
 const _: () = assert!(std::mem::size_of::<Stats>() == 40);
+const _: () = assert!(std::mem::size_of::<CallRequest>() == 112);
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ check() { # FILE EXPECTED-TEXT
 }
 traps=$(stat_of traps)
 check "$programs/loop_forever.wasm" "main trapped: out of fuel"
+check "$programs/loop_eqz_forever.wasm" "main trapped: out of fuel"
 check "$programs/recurse_deep.wasm" "main trapped: call stack exhausted"
 check "$programs/grow_past_limit.wasm" "main trapped: unreachable"
 check "$programs/data_out_of_bounds.wasm" "out of bounds memory access"

@@ -7,7 +7,7 @@ kwasmctl load "$samples/hello.wasm" --name greeter > /dev/null || fail "load as 
 expect_load_error "already loaded" "$samples/hello.wasm"
 list=$(kwasmctl list)
 echo "$list"
-echo "$list" | grep -Eq '^ +[0-9]+  hello +1 +1 +0 +2$' || fail "hello not listed with 1 page, 1 call, 0 traps, 2 fuel"
+echo "$list" | grep -Eq '^ *[0-9]+  hello +1 +1 +0 +2$' || fail "hello not listed with 1 page, 1 call, 0 traps, 2 fuel"
 echo "$list" | grep -q ' greeter ' || fail "greeter not listed"
 kwasmctl unload hello > /dev/null || fail "unload by name"
 id=$(kwasmctl list | awk '$2 == "greeter" {print $1}')

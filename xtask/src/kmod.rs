@@ -56,7 +56,10 @@ pub fn ensure(root: &BuildRoot, kernel: &Kernel) -> Result<Module> {
     let stamp = Stamp::at(host_out.join(".kwasm-stamp"));
     if !(stamp.matches(&fp) && ko.is_file()) {
         let step = Step::start(format!("building kwasm.ko for the {} kernel", kernel.flavour.name()));
-        stamp.clear();
+        // Start from an empty output directory: make compares timestamps only, and objects
+        // built from another checkout (a CI clone sharing this cache) can look newer than
+        // these sources. A clean module build takes seconds.
+        let _ = std::fs::remove_dir_all(&host_out);
         std::fs::create_dir_all(&host_out)?;
         let args = [
             "-C".to_string(),

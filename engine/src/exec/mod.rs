@@ -413,7 +413,12 @@ pub(crate) fn invoke(
             }
             Op::JumpIfZero(t) => {
                 if pop!() as u32 == 0 {
-                    pc = idx(t);
+                    let target = idx(t);
+                    // A backward branch is a loop iteration: it costs fuel like every other.
+                    if target <= pc {
+                        consume_fuel!();
+                    }
+                    pc = target;
                     continue;
                 }
             }
