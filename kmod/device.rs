@@ -133,12 +133,7 @@ impl Upload {
             return Err(EPERM);
         }
         let req: uapi::UnloadRequest = UserSlice::new(UserPtr::from_addr(arg), size_of::<uapi::UnloadRequest>()).reader().read()?;
-        let which = match (req.id, uapi::name_of(&req.name)) {
-            (0, Some(name)) => Selector::Name(name),
-            (0, None) => return Err(EINVAL),
-            (id, _) => Selector::Id(id),
-        };
-        registry::unload(which)?;
+        registry::unload(Selector::from_fields(req.id, &req.name)?)?;
         Ok(0)
     }
 
@@ -152,11 +147,7 @@ impl Upload {
             return Err(EINVAL);
         }
         let export = uapi::name_of(&req.export).and_then(|e| core::str::from_utf8(e).ok()).ok_or(EINVAL)?;
-        let which = match (req.id, uapi::name_of(&req.name)) {
-            (0, Some(name)) => Selector::Name(name),
-            (0, None) => return Err(EINVAL),
-            (id, _) => Selector::Id(id),
-        };
+        let which = Selector::from_fields(req.id, &req.name)?;
         let mut times: KVVec<u64> = KVVec::with_capacity(req.repeat as usize, GFP_KERNEL | __GFP_NOWARN)?;
         let (result, fuel) = registry::with_program(which, |p| p.call_repeatedly(export, req.repeat, &mut times))?;
         crate::engine::sort::heapsort_by(&mut times, |a, b| a.cmp(b));

@@ -120,18 +120,29 @@ pub(crate) enum Selector<'a> {
     Name(&'a [u8]),
 }
 
+impl Selector<'_> {
+    /// Builds a selector from an ioctl's id and name fields: by id when it is not 0.
+    pub(crate) fn from_fields(id: u32, name: &uapi::NameField) -> Result<Selector<'_>> {
+        match (id, uapi::name_of(name)) {
+            (0, Some(name)) => Ok(Selector::Name(name)),
+            (0, None) => Err(EINVAL),
+            (id, _) => Ok(Selector::Id(id)),
+        }
+    }
+
+    fn matches(&self, p: &Program) -> bool {
+        match *self {
+            Selector::Id(id) => p.id == id,
+            Selector::Name(n) => p.name().as_bytes() == n,
+        }
+    }
+}
+
 /// Unloads one program; returns its name.
 pub(crate) fn unload(which: Selector<'_>) -> Result<Name> {
     let program = {
         let mut reg = PROGRAMS.lock();
-        let index = reg
-            .programs
-            .iter()
-            .position(|p| match which {
-                Selector::Id(id) => p.id == id,
-                Selector::Name(n) => p.name().as_bytes() == n,
-            })
-            .ok_or(ENOENT)?;
+        let index = reg.programs.iter().position(|p| which.matches(p)).ok_or(ENOENT)?;
         let program = reg.programs.remove(index).map_err(|_| ENOENT)?;
         reg.counters.unloaded = reg.counters.unloaded.saturating_add(1);
         program
@@ -146,14 +157,7 @@ pub(crate) fn unload(which: Selector<'_>) -> Result<Name> {
 /// Runs `f` on one program, under the registry lock.
 pub(crate) fn with_program<R>(which: Selector<'_>, f: impl FnOnce(&mut Program) -> Result<R>) -> Result<R> {
     let mut reg = PROGRAMS.lock();
-    let program = reg
-        .programs
-        .iter_mut()
-        .find(|p| match which {
-            Selector::Id(id) => p.id == id,
-            Selector::Name(n) => p.name().as_bytes() == n,
-        })
-        .ok_or(ENOENT)?;
+    let program = reg.programs.iter_mut().find(|p| which.matches(p)).ok_or(ENOENT)?;
     let traps = program.traps;
     let result = f(program);
     let new_traps = program.traps.saturating_sub(traps);

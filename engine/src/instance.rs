@@ -4,7 +4,7 @@
 use core::fmt::Write;
 
 use super::buf::Buf;
-use super::error::{Detail, Error, ErrorKind, Result};
+use super::error::{Detail, Error, ErrorKind, Result, SectionKind};
 use super::linker::Linker;
 use super::module::{ConstExpr, ConstOp, DataMode, ElemMode, ImportDesc, Module};
 use super::store::{id_of, idx, range, Extern, FuncEntry, FuncKind, Instance, Store};
@@ -41,6 +41,18 @@ fn limits_match(actual_min: u32, actual_max: Option<u32>, min: u32, max: Option<
 
 fn trap_error(kind: TrapKind) -> Error {
     Error::new(ErrorKind::Trap(kind))
+}
+
+/// The trap of an active segment that does not fit, naming the segment and the sizes:
+/// e.g. `data section: out of bounds memory access: segment 0 (8 bytes at offset 65534) does
+/// not fit in 65536 bytes`.
+fn segment_error(kind: TrapKind, section: SectionKind, index: usize, len: usize, offset: u32, room: usize) -> Error {
+    let mut detail = Detail::empty();
+    let what = if section == SectionKind::Data { "bytes" } else { "elements" };
+    let _ = detail.write_fmt(format_args!(
+        "segment {index} ({len} {what} at offset {offset}) does not fit in {room} {what}"
+    ));
+    trap_error(kind).in_section(section).with_text(detail)
 }
 
 struct Resolved {
@@ -224,13 +236,14 @@ impl Store {
         data_dropped.try_resize(module.datas.len(), false)?;
 
         // Active segments, in order; a failure traps but keeps earlier writes.
-        let mut init_trap: Option<TrapKind> = None;
+        let mut init_trap: Option<Error> = None;
         for (i, seg) in module.elems.iter().enumerate() {
             match seg.mode {
                 ElemMode::Active { table, offset } => {
                     let offset = self.eval_const(&module, offset, &globals, &funcs)? as u32;
                     let items = elems.get(i).map(|b| b.as_slice()).unwrap_or(&[]);
                     let table_id = tables.get(idx(table)).copied().unwrap_or(u32::MAX);
+                    let room = self.tables.get(idx(table_id)).map_or(0, |t| t.elems.len());
                     let ok = match self.tables.get_mut(idx(table_id)) {
                         Some(t) => match range(t.elems.len(), u64::from(offset), items.len())
                             .and_then(|r| t.elems.get_mut(r))
@@ -244,7 +257,7 @@ impl Store {
                         None => false,
                     };
                     if !ok {
-                        init_trap = Some(TrapKind::TableOutOfBounds);
+                        init_trap = Some(segment_error(TrapKind::TableOutOfBounds, SectionKind::Element, i, items.len(), offset, room));
                         break;
                     }
                     if let Some(e) = elems.get_mut(i) {
@@ -263,6 +276,7 @@ impl Store {
             for (i, seg) in module.datas.iter().enumerate() {
                 if let DataMode::Active { offset } = seg.mode {
                     let offset = self.eval_const(&module, offset, &globals, &funcs)? as u32;
+                    let room = memory.and_then(|m| self.memories.get(idx(m))).map_or(0, |m| m.bytes.len());
                     let ok = match memory.and_then(|m| self.memories.get_mut(idx(m))) {
                         Some(mem) => match range(mem.bytes.len(), u64::from(offset), seg.bytes.len())
                             .and_then(|r| mem.bytes.get_mut(r))
@@ -276,7 +290,7 @@ impl Store {
                         None => false,
                     };
                     if !ok {
-                        init_trap = Some(TrapKind::MemoryOutOfBounds);
+                        init_trap = Some(segment_error(TrapKind::MemoryOutOfBounds, SectionKind::Data, i, seg.bytes.len(), offset, room));
                         break;
                     }
                     if let Some(d) = data_dropped.get_mut(i) {
@@ -298,8 +312,8 @@ impl Store {
             elems,
             data_dropped,
         })?;
-        if let Some(kind) = init_trap {
-            return Err(trap_error(kind));
+        if let Some(error) = init_trap {
+            return Err(error);
         }
         let instance = InstanceId(instance_index);
         if let Some(start) = start {

@@ -24,6 +24,16 @@ pub enum Target<'a> {
     Name(&'a str),
 }
 
+impl<'a> Target<'a> {
+    /// A program given on the command line: a positive number is an id, anything else a name.
+    pub fn parse(text: &'a str) -> Self {
+        match text.parse::<u32>() {
+            Ok(id) if id > 0 => Target::Id(id),
+            _ => Target::Name(text),
+        }
+    }
+}
+
 impl Device {
     pub fn open(path: &Path) -> Result<Self> {
         let file = OpenOptions::new().read(true).write(true).open(path).map_err(|e| open_error(path, e))?;

@@ -106,20 +106,11 @@ fn execute(cli: Cli) -> Result<()> {
             }
         }
         Command::Unload { program } => {
-            let dev = Device::open(&cli.device)?;
-            match program.parse::<u32>() {
-                Ok(id) if id > 0 => dev.unload(Target::Id(id))?,
-                _ => dev.unload(Target::Name(&program))?,
-            }
+            Device::open(&cli.device)?.unload(Target::parse(&program))?;
             println!("unloaded {program}");
         }
         Command::Call { program, export, repeat } => {
-            let dev = Device::open(&cli.device)?;
-            let target = match program.parse::<u32>() {
-                Ok(id) if id > 0 => Target::Id(id),
-                _ => Target::Name(&program),
-            };
-            let r = dev.call(target, &export, repeat)?;
+            let r = Device::open(&cli.device)?.call(Target::parse(&program), &export, repeat)?;
             println!("{export} returned {}", r.result);
             println!("{repeat} call(s), fuel used {}; per call: min {} ns, median {} ns, max {} ns", r.fuel_used, r.ns_min, r.ns_median, r.ns_max);
         }

@@ -87,9 +87,10 @@ fn parse_args(name: &str, params: &[ValType], args: &[String]) -> Result<Vec<Val
 }
 
 /// Signed or unsigned decimal (e.g. -1 or 4294967295 for the same i32).
-fn parse_int<S: std::str::FromStr, U: std::str::FromStr + Into<u64>>(text: &str) -> Option<S>
+fn parse_int<S, U>(text: &str) -> Option<S>
 where
-    S: TryFrom<i128>,
+    S: std::str::FromStr + TryFrom<i128>,
+    U: std::str::FromStr + Into<u64>,
 {
     if let Ok(v) = text.parse::<S>() {
         return Some(v);
@@ -105,15 +106,7 @@ fn types(params: &[ValType]) -> String {
 }
 
 fn type_name(ty: ValType) -> &'static str {
-    match ty {
-        ValType::I32 => "i32",
-        ValType::I64 => "i64",
-        ValType::F32 => "f32",
-        ValType::F64 => "f64",
-        ValType::V128 => "v128",
-        ValType::FuncRef => "funcref",
-        ValType::ExternRef => "externref",
-    }
+    ty.name()
 }
 
 fn show(v: &Value) -> String {

@@ -63,3 +63,20 @@ hello_still_works() {
 stat_of() {
     kwasmctl stats | sed -n "s/^$1: *//p"
 }
+
+# Starts leak tracking: forgets what kmemleak saw so far (debug kernel only).
+leaks_start() {
+    [ -w /sys/kernel/debug/kmemleak ] || fail "kmemleak is not available (debug kernel?)"
+    echo clear > /sys/kernel/debug/kmemleak
+}
+
+# Asserts kmemleak finds nothing new since leaks_start. It reports only objects older than
+# 5 s, so wait, then scan twice to settle.
+expect_no_leaks() {
+    local report
+    sleep 6
+    echo scan > /sys/kernel/debug/kmemleak
+    echo scan > /sys/kernel/debug/kmemleak
+    report=$(cat /sys/kernel/debug/kmemleak)
+    [ -z "$report" ] || { echo "$report" | head -60 >&2; fail "kmemleak reports leaks after $1"; }
+}
