@@ -10,7 +10,7 @@ use crate::kernel::Flavour;
 use crate::layout;
 use crate::splat;
 use crate::stamp::files_below;
-use crate::vm::{log_tail, Lab};
+use crate::vm::{log_tail, print_reports, Lab};
 
 const MARK: &str = "kwasm-e2e:";
 
@@ -98,9 +98,7 @@ pub fn run(filter: Option<&str>) -> Result<i32> {
         };
         println!("e2e {} ... {state}", v.name);
     }
-    for report in splat::find(&outcome.kernel_log) {
-        eprintln!("kernel report ({}):\n{}\n", report.kind, splat::excerpt(&outcome.kernel_log, &report));
-    }
+    print_reports(&outcome.kernel_log);
     let mut failed = verdicts.iter().filter(|v| !v.passed()).count();
     if !outside.is_empty() {
         println!("e2e: kernel report(s) outside any test: {}", outside.join(", "));
