@@ -25,3 +25,12 @@ fn fused_eqz_br_if_to_outer_loop_runs_out_of_fuel() {
              (loop $outer (block $inner (br_if $outer (i32.eqz (local.get $x)))))))"#,
     );
 }
+
+#[test]
+fn loop_closed_by_a_fused_counter_step_runs_out_of_fuel() {
+    runs_out_of_fuel(
+        r#"(module (func (export "run") (param $x i32)
+             (local.set $x (i32.const 1))
+             (loop $l (br_if $l (local.tee $x (i32.add (local.get $x) (i32.const 2)))))))"#,
+    );
+}

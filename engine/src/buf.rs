@@ -134,7 +134,21 @@ impl<T> Buf<T> {
         Ok(())
     }
 
+    /// Appends `value` if there is room without growing; otherwise hands it back.
+    #[inline]
+    pub fn push_within_capacity(&mut self, value: T) -> Result<(), T> {
+        if self.len >= self.cap {
+            return Err(value);
+        }
+        // SAFETY: `len < cap`, so the slot is inside the allocation and
+        // currently uninitialised.
+        unsafe { self.ptr.as_ptr().add(self.len).write(value) };
+        self.len = self.len.wrapping_add(1);
+        Ok(())
+    }
+
     /// Removes and returns the last element.
+    #[inline]
     pub fn pop(&mut self) -> Option<T> {
         if self.len == 0 {
             return None;

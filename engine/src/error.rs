@@ -180,6 +180,9 @@ pub enum ErrorKind {
     UndeclaredFunctionReference,
     /// A constant expression uses a non-constant instruction.
     ConstantExpressionRequired,
+    /// The engine could not prove its own translation safe to run (a bug in
+    /// kwasm, reported instead of running the code); names what failed.
+    Internal(&'static str),
     // ---- resources ----
     /// A [`Limits`](super::limits::Limits) value was exceeded; names the limit.
     LimitExceeded(&'static str),
@@ -210,7 +213,8 @@ impl ErrorKind {
             | MalformedElementKind(_) | MalformedDataKind(_) | MalformedFunctionType(_) | ZeroByteExpected
             | UnknownOpcode(_) | TooManyLocals | FunctionCodeMismatch | DataCountMismatch | DataCountRequired
             | BodySizeMismatch => ErrorCategory::Decode,
-            FloatInstruction(_) | FloatNotSupported | SimdNotSupported | MultiMemoryNotSupported | MultipleMemories => {
+            FloatInstruction(_) | FloatNotSupported | SimdNotSupported | MultiMemoryNotSupported | MultipleMemories
+            | Internal(_) => {
                 ErrorCategory::Unsupported
             }
             TypeMismatch | UnknownLocal(_) | UnknownGlobal(_) | UnknownFunction(_) | UnknownTable(_)
@@ -283,6 +287,7 @@ impl fmt::Display for ErrorKind {
             StartFunctionType => f.write_str("start function must have type [] -> []"),
             UndeclaredFunctionReference => f.write_str("undeclared function reference"),
             ConstantExpressionRequired => f.write_str("constant expression required"),
+            Internal(what) => write!(f, "internal error: {} (please report this module)", what),
             LimitExceeded(what) => write!(f, "limit exceeded: {}", what),
             OutOfMemory => f.write_str("out of memory"),
             UnknownImport => f.write_str("unknown import"),

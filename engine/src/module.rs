@@ -4,7 +4,7 @@ use super::buf::Buf;
 use super::decode;
 use super::error::Result;
 use super::limits::Limits;
-use super::translate::ops::Op;
+use super::translate::ops::Instr;
 use super::types::{FuncType, ValType};
 
 /// A constant initialiser expression. Single-instruction expressions are
@@ -141,6 +141,8 @@ pub(crate) struct FuncBody {
     pub(crate) params: u32,
     /// Number of non-parameter locals (zero-initialised on entry).
     pub(crate) extra_locals: u32,
+    /// Slots the frame needs: locals plus the deepest operand stack.
+    pub(crate) frame_slots: u32,
 }
 
 /// Type of an import or export, for embedders that inspect modules.
@@ -179,7 +181,7 @@ pub struct Module {
     pub(crate) datas: Buf<DataSegment>,
     pub(crate) data_count: Option<u32>,
     pub(crate) bodies: Buf<FuncBody>,
-    pub(crate) code: Buf<Op>,
+    pub(crate) code: Buf<Instr>,
 }
 
 impl Module {

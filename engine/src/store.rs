@@ -127,9 +127,13 @@ pub(crate) struct Instance {
 /// A saved caller frame on the call stack.
 #[derive(Clone, Copy)]
 pub(crate) struct Frame {
-    pub(crate) func: u32,
+    /// Where the caller continues.
     pub(crate) return_pc: u32,
+    /// The caller's frame base (a value-stack index).
     pub(crate) fp: u32,
+    /// The caller's instance and module.
+    pub(crate) instance: u32,
+    pub(crate) module: u32,
 }
 
 /// Owner of all runtime state. Not thread-safe; one store per wasm program.

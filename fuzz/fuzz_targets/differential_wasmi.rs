@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let k = match kwasm_fuzz::run_kwasm(&bytes, seed) {
         Ok(k) => k,
-        Err(e) if kwasm_fuzz::is_invalidity(e.category()) => {
+        Err(e) if kwasm_fuzz::wrongly_rejected(&e) => {
             panic!("kwasm rejected a module wasmi accepts: {e} ({:?})", e.category())
         }
         Err(_) => return,

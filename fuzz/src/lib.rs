@@ -81,6 +81,12 @@ pub fn is_invalidity(cat: kw::ErrorCategory) -> bool {
     matches!(cat, kw::ErrorCategory::Decode | kw::ErrorCategory::Validation)
 }
 
+/// Whether kwasm refusing a module the oracle accepts is a bug: the module was called
+/// malformed or invalid, or the engine failed to prove its own translation safe.
+pub fn wrongly_rejected(e: &kw::Error) -> bool {
+    is_invalidity(e.category()) || matches!(e.kind(), kw::ErrorKind::Internal(_))
+}
+
 /// Engine-neutral outcome of one call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallOutcome {

@@ -1,26 +1,39 @@
-//! The interpreter: a single non-recursive loop over translated code.
+//! The interpreter. Nothing recurses on the native stack per wasm call:
+//! wasm calls push a [`Frame`] on the store's heap call stack, and every
+//! function's slots (locals, then operands) live in the store's value stack
+//! at `fp`. Instructions name their slots directly (see `translate::ops`).
+//! Traps are returned as values.
 //!
-//! Wasm calls push a [`Frame`] on the store's heap call stack; locals and
-//! operands live in the store's value stack. Traps are returned as values.
+//! Execution has two paths: [`fast`] runs the hot instructions (arithmetic,
+//! branches, memory access, globals, calls and returns within an instance)
+//! as threaded code, and hands everything else back to the loop in
+//! [`invoke`], which carries it out and re-enters.
+//!
+//! Frame slots are read and written without bounds checks. This is sound
+//! because (1) `translate::verify` proved at load time that every slot an
+//! instruction of a function names is below that function's `frame_slots`,
+//! and (2) a function is only entered after checking that
+//! `fp + frame_slots` fits in the value stack.
 
 mod bulk;
+mod fast;
 pub(crate) mod host;
 
 use super::buf::Buf;
-use super::module::Module;
+use super::module::{FuncBody, Module};
 use super::store::{idx, Frame, FuncEntry, FuncKind, Instance, Memory, Store, Table, PROGRESS_INTERVAL};
-
-const PROGRESS_MASK: u64 = PROGRESS_INTERVAL.wrapping_sub(1);
-use super::translate::ops::Op;
+use super::translate::ops::{Instr, Op};
 use super::trap::{Trap, TrapKind};
 use super::types::{FuncType, Value};
 use self::host::Caller;
+
+const PROGRESS_MASK: u64 = PROGRESS_INTERVAL.wrapping_sub(1);
 
 fn trap(kind: TrapKind) -> Trap {
     Trap::new(kind)
 }
 
-/// Where a wasm function's code and state live.
+/// Where the running function's code and state live.
 #[derive(Clone, Copy)]
 struct Context {
     module: usize,
@@ -28,21 +41,38 @@ struct Context {
     memory: Option<usize>,
 }
 
-fn context_of(instances: &[Instance], entry: &FuncEntry) -> Option<(Context, super::module::FuncBody)> {
-    match entry.kind {
-        FuncKind::Wasm { instance, module, body } => {
-            let inst = instances.get(idx(instance))?;
-            Some((
-                Context { module: idx(module), instance: idx(instance), memory: inst.memory.map(idx) },
-                body,
-            ))
-        }
-        FuncKind::Host { .. } => None,
-    }
+fn context(instances: &[Instance], instance: u32, module: u32) -> Context {
+    let memory = instances.get(idx(instance)).and_then(|inst| inst.memory).map(idx);
+    Context { module: idx(module), instance: idx(instance), memory }
 }
 
-fn code_of(modules: &[Module], module: usize) -> &[Op] {
+fn code_of(modules: &[Module], module: usize) -> &[Instr] {
     modules.get(module).map(|m| m.code.as_slice()).unwrap_or(&[])
+}
+
+/// The index in `code` of the instruction at `ip`.
+fn pc_of(code: &[Instr], ip: *const Instr) -> usize {
+    (ip as usize).wrapping_sub(code.as_ptr() as usize).checked_div(core::mem::size_of::<Instr>()).unwrap_or(0)
+}
+
+/// Where a function starting at `start` begins in `code`, if it does.
+fn entry_point(code: &[Instr], start: u32) -> Result<*const Instr, Trap> {
+    if idx(start) >= code.len() {
+        return Err(trap(TrapKind::Unreachable));
+    }
+    Ok(code.as_ptr().wrapping_add(idx(start)))
+}
+
+/// The running instance's linear memory as a base pointer and length.
+/// Taken afresh after anything that may move or resize the memory.
+fn memory_view(memories: &mut Buf<Memory>, ctx: &Context) -> (*mut u8, usize) {
+    match ctx.memory.and_then(|m| memories.get_mut(m)) {
+        Some(m) => {
+            let bytes = m.bytes.as_mut_slice();
+            (bytes.as_mut_ptr(), bytes.len())
+        }
+        None => (core::ptr::null_mut(), 0),
+    }
 }
 
 /// Checks `values` against `types`.
@@ -50,25 +80,23 @@ fn values_match(values: &[Value], types: &[super::types::ValType]) -> bool {
     values.len() == types.len() && values.iter().zip(types.iter()).all(|(v, t)| v.ty() == *t)
 }
 
-/// Runs a host function with arguments taken from `stack[sp - n..sp]`;
-/// returns the new stack pointer after pushing its results.
+/// Runs a host function with arguments taken from `stack[at..]` and writes
+/// its results there.
 #[allow(clippy::too_many_arguments)]
 fn call_host(
     callback: host::HostFunc,
     data: *mut (),
     ty: &FuncType,
     stack: &mut [u64],
-    sp: usize,
+    at: usize,
     args: &mut Buf<Value>,
     results: &mut Buf<Value>,
     memory: Option<&mut Buf<u8>>,
-) -> Result<usize, Trap> {
-    let n = ty.params().len();
-    let base = sp.checked_sub(n).ok_or(trap(TrapKind::StackExhausted))?;
+) -> Result<(), Trap> {
     args.clear();
     results.clear();
     for (i, t) in ty.params().iter().enumerate() {
-        let bits = *stack.get(base.wrapping_add(i)).ok_or(trap(TrapKind::StackExhausted))?;
+        let bits = *stack.get(at.wrapping_add(i)).ok_or(trap(TrapKind::StackExhausted))?;
         args.try_push(Value::from_bits(*t, bits)).map_err(|_| trap(TrapKind::OutOfMemory))?;
     }
     for t in ty.results() {
@@ -79,31 +107,14 @@ fn call_host(
     if !values_match(results, ty.results()) {
         return Err(trap(TrapKind::SignatureMismatch));
     }
-    let mut sp = base;
-    for v in results.iter() {
-        let slot = stack.get_mut(sp).ok_or(trap(TrapKind::StackExhausted))?;
-        *slot = v.to_bits();
-        sp = sp.wrapping_add(1);
+    for (i, v) in results.iter().enumerate() {
+        *stack.get_mut(at.wrapping_add(i)).ok_or(trap(TrapKind::StackExhausted))? = v.to_bits();
     }
-    Ok(sp)
+    Ok(())
 }
 
 fn memory_of<'m>(memories: &'m mut Buf<Memory>, ctx: &Context) -> Result<&'m mut Memory, Trap> {
     ctx.memory.and_then(|m| memories.get_mut(m)).ok_or(trap(TrapKind::MemoryOutOfBounds))
-}
-
-fn table_of<'t>(
-    tables: &'t mut Buf<Table>,
-    instances: &[Instance],
-    ctx: &Context,
-    table: u32,
-) -> Result<&'t mut Table, Trap> {
-    let id = instances
-        .get(ctx.instance)
-        .and_then(|inst| inst.tables.get(idx(table)))
-        .copied()
-        .ok_or(trap(TrapKind::TableOutOfBounds))?;
-    tables.get_mut(idx(id)).ok_or(trap(TrapKind::TableOutOfBounds))
 }
 
 fn table_index(instances: &[Instance], ctx: &Context, table: u32) -> Result<usize, Trap> {
@@ -112,6 +123,31 @@ fn table_index(instances: &[Instance], ctx: &Context, table: u32) -> Result<usiz
         .and_then(|inst| inst.tables.get(idx(table)))
         .map(|id| idx(*id))
         .ok_or(trap(TrapKind::TableOutOfBounds))
+}
+
+fn table_of<'t>(
+    tables: &'t mut Buf<Table>,
+    instances: &[Instance],
+    ctx: &Context,
+    table: u32,
+) -> Result<&'t mut Table, Trap> {
+    let id = table_index(instances, ctx, table)?;
+    tables.get_mut(id).ok_or(trap(TrapKind::TableOutOfBounds))
+}
+
+/// Checks that a frame of `body` based at `fp` fits in the value stack and
+/// zeroes its non-parameter locals.
+fn enter_frame(stack: &mut [u64], fp: usize, body: &FuncBody) -> Result<(), Trap> {
+    let end = fp.checked_add(idx(body.frame_slots)).ok_or(trap(TrapKind::StackExhausted))?;
+    if end > stack.len() {
+        return Err(trap(TrapKind::StackExhausted));
+    }
+    let first = fp.wrapping_add(idx(body.params));
+    let locals = stack
+        .get_mut(first..first.wrapping_add(idx(body.extra_locals)))
+        .ok_or(trap(TrapKind::StackExhausted))?;
+    locals.fill(0);
+    Ok(())
 }
 
 /// Calls function `func` of `store` with `args`, writing `results`;
@@ -160,155 +196,86 @@ pub(crate) fn invoke(
     if frames.capacity() < max_depth {
         frames.try_reserve_exact(max_depth).map_err(|_| trap(TrapKind::OutOfMemory))?;
     }
-    let mut sp: usize = 0;
-    for a in args {
-        let slot = stack.get_mut(sp).ok_or(trap(TrapKind::StackExhausted))?;
+    let stack: &mut [u64] = stack.as_mut_slice();
+    for (slot, a) in stack.iter_mut().zip(args.iter()) {
         *slot = a.to_bits();
-        sp = sp.wrapping_add(1);
     }
 
-    let (mut ctx, body) = match context_of(instances, &entry) {
-        Some(found) => found,
-        None => {
-            if let FuncKind::Host { callback, data } = entry.kind {
-                // A host function called directly has no calling instance, so no memory.
-                call_host(callback, data, ty, stack, sp, host_args, host_results, None)?;
-                for (r, v) in results.iter_mut().zip(host_results.iter()) {
-                    *r = *v;
-                }
+    let (mut ctx, body) = match entry.kind {
+        FuncKind::Wasm { instance, module, body } => (context(instances, instance, module), body),
+        FuncKind::Host { callback, data } => {
+            // A host function called directly has no calling instance, so no memory.
+            call_host(callback, data, ty, stack, 0, host_args, host_results, None)?;
+            for (r, v) in results.iter_mut().zip(host_results.iter()) {
+                *r = *v;
             }
             return Ok(1);
         }
     };
-    let mut fp: usize = 0;
-    let extra = idx(body.extra_locals);
-    let locals_end = sp.checked_add(extra).ok_or(trap(TrapKind::StackExhausted))?;
-    stack.get_mut(sp..locals_end).ok_or(trap(TrapKind::StackExhausted))?.fill(0);
-    sp = locals_end;
-    let stack: &mut [u64] = stack.as_mut_slice();
-    let mut current = func;
-    let mut pc = idx(body.start);
-    let mut code: &[Op] = code_of(modules, ctx.module);
+    if args.len() > stack.len() {
+        return Err(trap(TrapKind::StackExhausted));
+    }
+    enter_frame(stack, 0, &body)?;
+    let stack_len = stack.len();
+    let stack_base: *mut u64 = stack.as_mut_ptr();
+    let mut fp: usize;
+    let mut frame: *mut u64 = stack_base;
+    let mut code: &[Instr] = code_of(modules, ctx.module);
+    let mut ip: *const Instr = entry_point(code, body.start)?;
+    let (mut mem, mut mem_len) = memory_view(memories, &ctx);
 
-    macro_rules! pop {
-        () => {{
-            sp = sp.wrapping_sub(1);
-            match stack.get(sp) {
-                Some(v) => *v,
-                None => return Err(trap(TrapKind::StackExhausted)),
-            }
+    // Slot access; see the module documentation for why no bounds check is needed.
+    macro_rules! get {
+        ($slot:expr) => {{
+            let slot: u16 = $slot;
+            // SAFETY: `slot` was verified to be below the running function's
+            // `frame_slots`, and `frame..frame + frame_slots` was checked to
+            // lie inside the value stack when the function was entered.
+            unsafe { *frame.add(usize::from(slot)) }
         }};
     }
-    macro_rules! push {
-        ($v:expr) => {{
+    macro_rules! set {
+        ($slot:expr, $v:expr) => {{
             let v: u64 = $v;
-            match stack.get_mut(sp) {
-                Some(slot) => *slot = v,
-                None => return Err(trap(TrapKind::StackExhausted)),
+            let slot: u16 = $slot;
+            // SAFETY: as in `get!`.
+            unsafe { *frame.add(usize::from(slot)) = v }
+        }};
+    }
+    // Three operands in consecutive slots starting at `a` (bulk instructions).
+    macro_rules! three {
+        ($i:expr) => {{
+            let a = $i.a;
+            (
+                get!(a) as u32,
+                get!(a.wrapping_add(1)),
+                get!(a.wrapping_add(2)) as u32,
+            )
+        }};
+    }
+    // Returns to the caller, or ends the invocation.
+    macro_rules! ret {
+        () => {{
+            match frames.pop() {
+                None => break,
+                Some(caller) => {
+                    fp = idx(caller.fp);
+                    // SAFETY: the caller's frame was inside the stack when it was
+                    // entered and the stack does not move during an invocation.
+                    frame = unsafe { stack_base.add(fp) };
+                    if idx(caller.instance) != ctx.instance || idx(caller.module) != ctx.module {
+                        ctx = context(instances, caller.instance, caller.module);
+                        code = code_of(modules, ctx.module);
+                    }
+                    ip = entry_point(code, caller.return_pc)?;
+                    // The callee may have grown the memory.
+                    (mem, mem_len) = memory_view(memories, &ctx);
+                    continue;
+                }
             }
-            sp = sp.wrapping_add(1);
         }};
     }
-    macro_rules! top {
-        () => {
-            match stack.get_mut(sp.wrapping_sub(1)) {
-                Some(slot) => slot,
-                None => return Err(trap(TrapKind::StackExhausted)),
-            }
-        };
-    }
-    macro_rules! local {
-        ($i:expr) => {
-            match stack.get(fp.wrapping_add(idx($i))) {
-                Some(v) => *v,
-                None => return Err(trap(TrapKind::StackExhausted)),
-            }
-        };
-    }
-    macro_rules! set_local {
-        ($i:expr, $v:expr) => {
-            match stack.get_mut(fp.wrapping_add(idx($i))) {
-                Some(slot) => *slot = $v,
-                None => return Err(trap(TrapKind::StackExhausted)),
-            }
-        };
-    }
-    macro_rules! unop32 {
-        (|$a:ident| $e:expr) => {{
-            let slot = top!();
-            let $a = *slot as u32;
-            *slot = u64::from($e);
-        }};
-    }
-    macro_rules! unop64 {
-        (|$a:ident| $e:expr) => {{
-            let slot = top!();
-            let $a = *slot;
-            *slot = $e;
-        }};
-    }
-    macro_rules! binop32 {
-        (|$a:ident, $b:ident| $e:expr) => {{
-            let $b = pop!() as u32;
-            let slot = top!();
-            let $a = *slot as u32;
-            *slot = u64::from($e);
-        }};
-    }
-    macro_rules! binop64 {
-        (|$a:ident, $b:ident| $e:expr) => {{
-            let $b = pop!();
-            let slot = top!();
-            let $a = *slot;
-            *slot = $e;
-        }};
-    }
-    macro_rules! binop32_trap {
-        (|$a:ident, $b:ident| $e:expr) => {{
-            let $b = pop!() as u32;
-            let slot = top!();
-            let $a = *slot as u32;
-            let r: Result<u32, TrapKind> = $e;
-            *slot = u64::from(r.map_err(trap)?);
-        }};
-    }
-    macro_rules! binop64_trap {
-        (|$a:ident, $b:ident| $e:expr) => {{
-            let $b = pop!();
-            let slot = top!();
-            let $a = *slot;
-            let r: Result<u64, TrapKind> = $e;
-            *slot = r.map_err(trap)?;
-        }};
-    }
-    macro_rules! effective {
-        ($offset:expr, $n:expr) => {{
-            let base = pop!() as u32;
-            let ea = u64::from(base).wrapping_add(u64::from($offset));
-            let start = usize::try_from(ea).map_err(|_| trap(TrapKind::MemoryOutOfBounds))?;
-            let end = start.checked_add($n).ok_or(trap(TrapKind::MemoryOutOfBounds))?;
-            start..end
-        }};
-    }
-    macro_rules! load {
-        ($offset:expr, $n:literal, |$bytes:ident| $conv:expr) => {{
-            let range = effective!($offset, $n);
-            let mem = memory_of(memories, &ctx)?;
-            let src = mem.bytes.get(range).ok_or(trap(TrapKind::MemoryOutOfBounds))?;
-            let $bytes: [u8; $n] = src.try_into().map_err(|_| trap(TrapKind::MemoryOutOfBounds))?;
-            push!($conv);
-        }};
-    }
-    macro_rules! store {
-        ($offset:expr, $n:literal, |$v:ident| $conv:expr) => {{
-            let $v = pop!();
-            let range = effective!($offset, $n);
-            let mem = memory_of(memories, &ctx)?;
-            let dst = mem.bytes.get_mut(range).ok_or(trap(TrapKind::MemoryOutOfBounds))?;
-            let dst: &mut [u8; $n] = dst.try_into().map_err(|_| trap(TrapKind::MemoryOutOfBounds))?;
-            *dst = $conv;
-        }};
-    }
+
     macro_rules! consume_fuel {
         () => {{
             if fuel_left == 0 {
@@ -316,346 +283,232 @@ pub(crate) fn invoke(
             }
             fuel_left = fuel_left.wrapping_sub(1);
             if fuel_left & PROGRESS_MASK == 0 {
-                if let Some((hook, data)) = progress {
-                    if !hook(data) {
-                        return Err(trap(TrapKind::Interrupted));
-                    }
-                }
+                progress_check!();
             }
         }};
     }
-    macro_rules! branch {
-        ($target:expr, $height:expr, $keep:expr) => {{
-            let dst = fp.wrapping_add(idx($height));
-            let keep = idx($keep);
-            let src = sp.wrapping_sub(keep);
-            if dst != src {
-                for k in 0..keep {
-                    let v = match stack.get(src.wrapping_add(k)) {
-                        Some(v) => *v,
-                        None => return Err(trap(TrapKind::StackExhausted)),
-                    };
-                    match stack.get_mut(dst.wrapping_add(k)) {
-                        Some(slot) => *slot = v,
-                        None => return Err(trap(TrapKind::StackExhausted)),
-                    }
+    macro_rules! progress_check {
+        () => {{
+            if let Some((hook, data)) = progress {
+                if !hook(data) {
+                    return Err(trap(TrapKind::Interrupted));
                 }
             }
-            sp = dst.wrapping_add(keep);
-            let target = idx($target);
-            if target <= pc {
-                consume_fuel!();
-            }
-            pc = target;
-            continue;
         }};
     }
 
-    loop {
-        let op = match code.get(pc) {
-            Some(op) => *op,
-            None => return Err(trap(TrapKind::Unreachable)),
+    'run: loop {
+        let mut machine = fast::Machine {
+            ip,
+            frame,
+            code: code.as_ptr(),
+            code_len: code.len(),
+            mem_len,
+            acc: 0,
+            fuel: fuel_left,
+            trap: TrapKind::Unreachable,
+            funcs: funcs.as_slice(),
+            bodies: modules.get(ctx.module).map(|m| m.bodies.as_slice()).unwrap_or(&[]),
+            imported_funcs: modules.get(ctx.module).map_or(0, |m| m.imported_funcs),
+            instance_funcs: instances.get(ctx.instance).map(|inst| inst.funcs.as_slice()).unwrap_or(&[]),
+            instance: u32::try_from(ctx.instance).unwrap_or(u32::MAX),
+            module: u32::try_from(ctx.module).unwrap_or(u32::MAX),
+            instance_globals: instances.get(ctx.instance).map(|inst| inst.globals.as_slice()).unwrap_or(&[]),
+            globals: globals.as_mut_slice(),
+            frames,
+            max_depth,
+            stack_base,
+            stack_len,
         };
-        match op {
+        loop {
+            // SAFETY: `machine.ip` points into verified code starting at `code`
+            // (see the module documentation), `machine.frame` is the running
+            // function's frame, checked to fit in the value stack on entry,
+            // `mem` is the running instance's memory view, taken afresh after
+            // anything that can move it, and `machine` describes the running
+            // instance and the value stack. Nothing else touches them while
+            // `run` runs.
+            match unsafe { fast::run(&mut machine, mem) } {
+                fast::Exit::Budget => {}
+                fast::Exit::Progress => progress_check!(),
+                fast::Exit::Trap => return Err(trap(machine.trap)),
+                fast::Exit::Slow => break,
+                fast::Exit::Done => {
+                    fuel_left = machine.fuel;
+                    break 'run;
+                }
+            }
+        }
+        ip = machine.ip;
+        fuel_left = machine.fuel;
+        frame = machine.frame;
+        fp = fast::elements_between(stack_base.cast_const(), frame.cast_const());
+        // SAFETY: `run` stopped with `ip` at a verified instruction.
+        let i = unsafe { *ip };
+        match i.op {
             Op::Unreachable => return Err(trap(TrapKind::Unreachable)),
-            Op::Jump(t) => {
-                let target = idx(t);
-                if target <= pc {
-                    consume_fuel!();
-                }
-                pc = target;
-                continue;
+            Op::Return0 => ret!(),
+            Op::Return1 => {
+                set!(0, get!(i.a));
+                ret!();
             }
-            Op::JumpIfI32 { cmp, target } => {
-                let b = pop!() as u32;
-                let a = pop!() as u32;
-                if cmp.holds(a, b) {
-                    let target = idx(target);
-                    if target <= pc {
-                        consume_fuel!();
-                    }
-                    pc = target;
-                    continue;
+            Op::ReturnN => {
+                // Values move down (or stay), so copying upwards is safe.
+                for k in 0..i.imm {
+                    let k = k as u16;
+                    set!(k, get!(i.a.wrapping_add(k)));
                 }
+                ret!();
             }
-            Op::JumpIfI32Locals { cmp, a, b, target } => {
-                let x = local!(u32::from(a)) as u32;
-                let y = local!(u32::from(b)) as u32;
-                if cmp.holds(x, y) {
-                    let target = idx(target);
-                    if target <= pc {
-                        consume_fuel!();
-                    }
-                    pc = target;
-                    continue;
-                }
-            }
-            Op::JumpIfI32LocalConst { cmp, a, c, target } => {
-                let x = local!(u32::from(a)) as u32;
-                if cmp.holds(x, c as u32) {
-                    let target = idx(target);
-                    if target <= pc {
-                        consume_fuel!();
-                    }
-                    pc = target;
-                    continue;
-                }
-            }
-            Op::JumpIfNonZero(t) => {
-                if pop!() as u32 != 0 {
-                    let target = idx(t);
-                    if target <= pc {
-                        consume_fuel!();
-                    }
-                    pc = target;
-                    continue;
-                }
-            }
-            Op::JumpIfZero(t) => {
-                if pop!() as u32 == 0 {
-                    let target = idx(t);
-                    // A backward branch is a loop iteration: it costs fuel like every other.
-                    if target <= pc {
-                        consume_fuel!();
-                    }
-                    pc = target;
-                    continue;
-                }
-            }
-            Op::Br { target, height, keep } => branch!(target, height, keep),
-            Op::BrIf { target, height, keep } => {
-                if pop!() as u32 != 0 {
-                    branch!(target, height, keep);
-                }
-            }
-            Op::BrTable { len } => {
-                let i = (pop!() as u32).min(len);
-                let at = pc.wrapping_add(1).wrapping_add(idx(i));
-                match code.get(at) {
-                    Some(Op::BrTableEntry { target, height, keep }) => branch!(*target, *height, *keep),
-                    _ => return Err(trap(TrapKind::Unreachable)),
-                }
-            }
-            Op::BrTableEntry { .. } => return Err(trap(TrapKind::Unreachable)),
-            Op::Return { keep } => {
-                let keep = idx(keep);
-                let src = sp.wrapping_sub(keep);
-                for k in 0..keep {
-                    let v = match stack.get(src.wrapping_add(k)) {
-                        Some(v) => *v,
-                        None => return Err(trap(TrapKind::StackExhausted)),
-                    };
-                    match stack.get_mut(fp.wrapping_add(k)) {
-                        Some(slot) => *slot = v,
-                        None => return Err(trap(TrapKind::StackExhausted)),
-                    }
-                }
-                sp = fp.wrapping_add(keep);
-                match frames.pop() {
-                    None => break,
-                    Some(frame) => {
-                        current = frame.func;
-                        pc = idx(frame.return_pc);
-                        fp = idx(frame.fp);
-                        let entry = funcs.get(idx(current)).ok_or(trap(TrapKind::Unreachable))?;
-                        let (c, _) = context_of(instances, entry).ok_or(trap(TrapKind::Unreachable))?;
-                        if c.module != ctx.module {
-                            code = code_of(modules, c.module);
-                        }
-                        ctx = c;
-                        continue;
-                    }
-                }
-            }
-            Op::Call(_) | Op::CallIndirect { .. } => {
-                let callee = match op {
-                    Op::Call(f) => instances
+            Op::Call | Op::CallInternal | Op::CallIndirect => {
+                let callee = if i.op != Op::CallIndirect {
+                    instances
                         .get(ctx.instance)
-                        .and_then(|inst| inst.funcs.get(idx(f)))
+                        .and_then(|inst| inst.funcs.get(idx(i.imm)))
                         .copied()
-                        .ok_or(trap(TrapKind::Unreachable))?,
-                    Op::CallIndirect { type_index, table } => {
-                        let i = pop!() as u32;
-                        let t = table_of(tables, instances, &ctx, table)?;
-                        let r = *t.elems.get(idx(i)).ok_or(trap(TrapKind::UndefinedElement))?;
-                        if r == 0 {
-                            return Err(trap(TrapKind::UninitializedElement));
-                        }
-                        let callee = (r.wrapping_sub(1)) as u32;
-                        let expected = instances
-                            .get(ctx.instance)
-                            .and_then(|inst| inst.types.get(idx(type_index)))
-                            .copied()
-                            .ok_or(trap(TrapKind::IndirectCallTypeMismatch))?;
-                        let actual = funcs.get(idx(callee)).map(|e| e.type_id);
-                        if actual != Some(expected) {
-                            return Err(trap(TrapKind::IndirectCallTypeMismatch));
-                        }
-                        callee
+                        .ok_or(trap(TrapKind::Unreachable))?
+                } else {
+                    let element = get!(i.b) as u32;
+                    let table = table_of(tables, instances, &ctx, i.target)?;
+                    let r = *table.elems.get(idx(element)).ok_or(trap(TrapKind::UndefinedElement))?;
+                    if r == 0 {
+                        return Err(trap(TrapKind::UninitializedElement));
                     }
-                    _ => return Err(trap(TrapKind::Unreachable)),
+                    let callee = (r.wrapping_sub(1)) as u32;
+                    let expected = instances
+                        .get(ctx.instance)
+                        .and_then(|inst| inst.types.get(idx(i.imm)))
+                        .copied()
+                        .ok_or(trap(TrapKind::IndirectCallTypeMismatch))?;
+                    if funcs.get(idx(callee)).map(|e| e.type_id) != Some(expected) {
+                        return Err(trap(TrapKind::IndirectCallTypeMismatch));
+                    }
+                    callee
                 };
                 consume_fuel!();
-                let entry = *funcs.get(idx(callee)).ok_or(trap(TrapKind::Unreachable))?;
-                match context_of(instances, &entry) {
-                    Some((c, body)) => {
+                let entry: FuncEntry = *funcs.get(idx(callee)).ok_or(trap(TrapKind::Unreachable))?;
+                let callee_fp = fp.wrapping_add(usize::from(i.a));
+                match entry.kind {
+                    FuncKind::Wasm { instance, module, body } => {
                         if frames.len() >= max_depth {
                             return Err(trap(TrapKind::StackExhausted));
                         }
-                        let ret = u32::try_from(pc.wrapping_add(1)).map_err(|_| trap(TrapKind::Unreachable))?;
-                        let saved_fp = u32::try_from(fp).map_err(|_| trap(TrapKind::StackExhausted))?;
+                        // SAFETY: `stack_base..stack_base + stack_len` is the value
+                        // stack, alive and unmoved for the whole invocation; no
+                        // other reference to it is live while this one is used.
+                        let whole = unsafe { core::slice::from_raw_parts_mut(stack_base, stack_len) };
+                        enter_frame(whole, callee_fp, &body)?;
                         frames
-                            .try_push(Frame { func: current, return_pc: ret, fp: saved_fp })
+                            .try_push(Frame {
+                                return_pc: u32::try_from(pc_of(code, ip).wrapping_add(1)).unwrap_or(u32::MAX),
+                                fp: u32::try_from(fp).unwrap_or(u32::MAX),
+                                instance: u32::try_from(ctx.instance).unwrap_or(u32::MAX),
+                                module: u32::try_from(ctx.module).unwrap_or(u32::MAX),
+                            })
                             .map_err(|_| trap(TrapKind::StackExhausted))?;
-                        fp = sp.checked_sub(idx(body.params)).ok_or(trap(TrapKind::StackExhausted))?;
-                        let end = sp.checked_add(idx(body.extra_locals)).ok_or(trap(TrapKind::StackExhausted))?;
-                        stack.get_mut(sp..end).ok_or(trap(TrapKind::StackExhausted))?.fill(0);
-                        sp = end;
-                        current = callee;
-                        pc = idx(body.start);
-                        if c.module != ctx.module {
-                            code = code_of(modules, c.module);
+                        fp = callee_fp;
+                        // SAFETY: `enter_frame` checked the callee's frame fits in the stack.
+                        frame = unsafe { stack_base.add(fp) };
+                        if idx(instance) != ctx.instance || idx(module) != ctx.module {
+                            ctx = context(instances, instance, module);
+                            code = code_of(modules, ctx.module);
+                            (mem, mem_len) = memory_view(memories, &ctx);
                         }
-                        ctx = c;
+                        ip = entry_point(code, body.start)?;
                         continue;
                     }
-                    None => {
-                        if let FuncKind::Host { callback, data } = entry.kind {
-                            let ty = types.get(idx(entry.type_id)).ok_or(trap(TrapKind::Unreachable))?;
-                            let memory = ctx.memory.and_then(|m| memories.get_mut(m)).map(|m| &mut m.bytes);
-                            sp = call_host(callback, data, ty, stack, sp, host_args, host_results, memory)?;
-                        }
+                    FuncKind::Host { callback, data } => {
+                        let ty = types.get(idx(entry.type_id)).ok_or(trap(TrapKind::Unreachable))?;
+                        let memory = ctx.memory.and_then(|m| memories.get_mut(m)).map(|m| &mut m.bytes);
+                        // SAFETY: as for the wasm call above.
+                        let whole = unsafe { core::slice::from_raw_parts_mut(stack_base, stack_len) };
+                        call_host(callback, data, ty, whole, callee_fp, host_args, host_results, memory)?;
+                        (mem, mem_len) = memory_view(memories, &ctx);
                     }
                 }
             }
-            Op::Drop => sp = sp.wrapping_sub(1),
-            Op::Select => {
-                let c = pop!() as u32;
-                let b = pop!();
-                if c == 0 {
-                    *top!() = b;
-                }
-            }
-            Op::LocalGet(i) => push!(local!(i)),
-            Op::LocalSet(i) => {
-                let v = pop!();
-                match stack.get_mut(fp.wrapping_add(idx(i))) {
-                    Some(slot) => *slot = v,
-                    None => return Err(trap(TrapKind::StackExhausted)),
-                }
-            }
-            Op::LocalTee(i) => {
-                let v = *top!();
-                match stack.get_mut(fp.wrapping_add(idx(i))) {
-                    Some(slot) => *slot = v,
-                    None => return Err(trap(TrapKind::StackExhausted)),
-                }
-            }
-            Op::GlobalGet(g) => {
+
+            Op::GlobalGet => {
                 let v = instances
                     .get(ctx.instance)
-                    .and_then(|inst| inst.globals.get(idx(g)))
+                    .and_then(|inst| inst.globals.get(idx(i.imm)))
                     .and_then(|id| globals.get(idx(*id)))
                     .map(|g| g.bits)
                     .ok_or(trap(TrapKind::Unreachable))?;
-                push!(v);
+                set!(i.d, v);
             }
-            Op::GlobalSet(g) => {
-                let v = pop!();
+            Op::GlobalSet => {
+                let v = get!(i.a);
                 let global = instances
                     .get(ctx.instance)
-                    .and_then(|inst| inst.globals.get(idx(g)))
+                    .and_then(|inst| inst.globals.get(idx(i.imm)))
                     .and_then(|id| globals.get_mut(idx(*id)))
                     .ok_or(trap(TrapKind::Unreachable))?;
                 global.bits = v;
             }
-            Op::TableGet(t) => {
-                let i = pop!() as u32;
-                let table = table_of(tables, instances, &ctx, t)?;
-                let v = *table.elems.get(idx(i)).ok_or(trap(TrapKind::TableOutOfBounds))?;
-                push!(v);
+            Op::TableGet => {
+                let element = get!(i.a) as u32;
+                let table = table_of(tables, instances, &ctx, i.imm)?;
+                let v = *table.elems.get(idx(element)).ok_or(trap(TrapKind::TableOutOfBounds))?;
+                set!(i.d, v);
             }
-            Op::TableSet(t) => {
-                let v = pop!();
-                let i = pop!() as u32;
-                let table = table_of(tables, instances, &ctx, t)?;
-                *table.elems.get_mut(idx(i)).ok_or(trap(TrapKind::TableOutOfBounds))? = v;
+            Op::TableSet => {
+                let element = get!(i.a) as u32;
+                let v = get!(i.b);
+                let table = table_of(tables, instances, &ctx, i.imm)?;
+                *table.elems.get_mut(idx(element)).ok_or(trap(TrapKind::TableOutOfBounds))? = v;
             }
-            Op::TableSize(t) => {
-                let size = table_of(tables, instances, &ctx, t)?.size();
-                push!(u64::from(size));
+            Op::TableSize => {
+                let size = table_of(tables, instances, &ctx, i.imm)?.size();
+                set!(i.d, u64::from(size));
             }
-            Op::TableGrow(t) => {
-                let n = pop!() as u32;
-                let init = pop!();
-                let table = table_of(tables, instances, &ctx, t)?;
+            Op::TableGrow => {
+                let init = get!(i.a);
+                let n = get!(i.a.wrapping_add(1)) as u32;
+                let table = table_of(tables, instances, &ctx, i.imm)?;
                 let r = table.grow(n, init).unwrap_or(u32::MAX);
-                push!(u64::from(r));
+                set!(i.d, u64::from(r));
             }
-            Op::TableFill(t) => {
-                let n = pop!() as u32;
-                let v = pop!();
-                let i = pop!() as u32;
-                bulk::table_fill(table_of(tables, instances, &ctx, t)?, i, v, n)?;
+            Op::TableFill => {
+                let (at, v, n) = three!(i);
+                bulk::table_fill(table_of(tables, instances, &ctx, i.imm)?, at, v, n)?;
             }
-            Op::TableCopy { dst, src } => {
-                let n = pop!() as u32;
-                let s = pop!() as u32;
-                let d = pop!() as u32;
-                let dst_id = table_index(instances, &ctx, dst)?;
-                let src_id = table_index(instances, &ctx, src)?;
-                bulk::table_copy(tables, dst_id, src_id, d, s, n)?;
+            Op::TableCopy => {
+                let (d, s, n) = three!(i);
+                let dst = table_index(instances, &ctx, i.imm)?;
+                let src = table_index(instances, &ctx, i.target)?;
+                bulk::table_copy(tables, dst, src, d, s as u32, n)?;
             }
-            Op::TableInit { table, elem } => {
-                let n = pop!() as u32;
-                let s = pop!() as u32;
-                let d = pop!() as u32;
-                let seg: &[u64] = instances
+            Op::TableInit => {
+                let (d, s, n) = three!(i);
+                let segment: &[u64] = instances
                     .get(ctx.instance)
-                    .and_then(|inst| inst.elems.get(idx(elem)))
+                    .and_then(|inst| inst.elems.get(idx(i.target)))
                     .map(|b| b.as_slice())
                     .unwrap_or(&[]);
-                bulk::table_init(table_of(tables, instances, &ctx, table)?, seg, d, s, n)?;
+                bulk::table_init(table_of(tables, instances, &ctx, i.imm)?, segment, d, s as u32, n)?;
             }
-            Op::ElemDrop(e) => {
-                if let Some(seg) = instances.get_mut(ctx.instance).and_then(|inst| inst.elems.get_mut(idx(e))) {
+            Op::ElemDrop => {
+                if let Some(seg) = instances.get_mut(ctx.instance).and_then(|inst| inst.elems.get_mut(idx(i.imm))) {
                     *seg = Buf::new();
                 }
             }
-            Op::I32Load(o) => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
-            Op::I64Load(o) => load!(o, 8, |b| u64::from_le_bytes(b)),
-            Op::I32Load8S(o) => load!(o, 1, |b| u64::from(i32::from(b[0] as i8) as u32)),
-            Op::I32Load8U(o) => load!(o, 1, |b| u64::from(b[0])),
-            Op::I32Load16S(o) => load!(o, 2, |b| u64::from(i32::from(i16::from_le_bytes(b)) as u32)),
-            Op::I32Load16U(o) => load!(o, 2, |b| u64::from(u16::from_le_bytes(b))),
-            Op::I64Load8S(o) => load!(o, 1, |b| i64::from(b[0] as i8) as u64),
-            Op::I64Load8U(o) => load!(o, 1, |b| u64::from(b[0])),
-            Op::I64Load16S(o) => load!(o, 2, |b| i64::from(i16::from_le_bytes(b)) as u64),
-            Op::I64Load16U(o) => load!(o, 2, |b| u64::from(u16::from_le_bytes(b))),
-            Op::I64Load32S(o) => load!(o, 4, |b| i64::from(i32::from_le_bytes(b)) as u64),
-            Op::I64Load32U(o) => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
-            Op::I32Store(o) => store!(o, 4, |v| (v as u32).to_le_bytes()),
-            Op::I64Store(o) => store!(o, 8, |v| v.to_le_bytes()),
-            Op::I32Store8(o) | Op::I64Store8(o) => store!(o, 1, |v| [v as u8]),
-            Op::I32Store16(o) | Op::I64Store16(o) => store!(o, 2, |v| (v as u16).to_le_bytes()),
-            Op::I64Store32(o) => store!(o, 4, |v| (v as u32).to_le_bytes()),
+
             Op::MemorySize => {
                 let pages = memory_of(memories, &ctx)?.pages();
-                push!(u64::from(pages));
+                set!(i.d, u64::from(pages));
             }
             Op::MemoryGrow => {
-                let delta = pop!() as u32;
-                let mem = memory_of(memories, &ctx)?;
-                let r = mem.grow(delta).unwrap_or(u32::MAX);
-                push!(u64::from(r));
+                let delta = get!(i.a) as u32;
+                let r = memory_of(memories, &ctx)?.grow(delta).unwrap_or(u32::MAX);
+                (mem, mem_len) = memory_view(memories, &ctx);
+                set!(i.d, u64::from(r));
             }
-            Op::MemoryInit(seg) => {
-                let n = pop!() as u32;
-                let s = pop!() as u32;
-                let d = pop!() as u32;
+            Op::MemoryInit => {
+                let (d, s, n) = three!(i);
                 let dropped = instances
                     .get(ctx.instance)
-                    .and_then(|inst| inst.data_dropped.get(idx(seg)))
+                    .and_then(|inst| inst.data_dropped.get(idx(i.imm)))
                     .copied()
                     .unwrap_or(true);
                 let data: &[u8] = if dropped {
@@ -663,181 +516,49 @@ pub(crate) fn invoke(
                 } else {
                     modules
                         .get(ctx.module)
-                        .and_then(|m| m.datas.get(idx(seg)))
+                        .and_then(|m| m.datas.get(idx(i.imm)))
                         .map(|d| d.bytes.as_slice())
                         .unwrap_or(&[])
                 };
-                bulk::memory_init(memory_of(memories, &ctx)?, data, d, s, n)?;
+                bulk::memory_init(memory_of(memories, &ctx)?, data, d, s as u32, n)?;
+                (mem, mem_len) = memory_view(memories, &ctx);
             }
-            Op::DataDrop(seg) => {
-                if let Some(d) = instances.get_mut(ctx.instance).and_then(|inst| inst.data_dropped.get_mut(idx(seg))) {
+            Op::DataDrop => {
+                if let Some(d) = instances.get_mut(ctx.instance).and_then(|inst| inst.data_dropped.get_mut(idx(i.imm))) {
                     *d = true;
                 }
             }
             Op::MemoryCopy => {
-                let n = pop!() as u32;
-                let s = pop!() as u32;
-                let d = pop!() as u32;
-                bulk::memory_copy(memory_of(memories, &ctx)?, d, s, n)?;
+                let (d, s, n) = three!(i);
+                bulk::memory_copy(memory_of(memories, &ctx)?, d, s as u32, n)?;
+                (mem, mem_len) = memory_view(memories, &ctx);
             }
             Op::MemoryFill => {
-                let n = pop!() as u32;
-                let v = pop!() as u8;
-                let d = pop!() as u32;
-                bulk::memory_fill(memory_of(memories, &ctx)?, d, v, n)?;
+                let (d, v, n) = three!(i);
+                bulk::memory_fill(memory_of(memories, &ctx)?, d, v as u8, n)?;
+                (mem, mem_len) = memory_view(memories, &ctx);
             }
-            Op::Const(c) => push!(c),
-            Op::RefIsNull => unop64!(|a| u64::from(a == 0)),
-            Op::RefFunc(f) => {
+            Op::RefFunc => {
                 let id = instances
                     .get(ctx.instance)
-                    .and_then(|inst| inst.funcs.get(idx(f)))
+                    .and_then(|inst| inst.funcs.get(idx(i.imm)))
                     .copied()
                     .ok_or(trap(TrapKind::Unreachable))?;
-                push!(u64::from(id).wrapping_add(1));
+                set!(i.d, u64::from(id).wrapping_add(1));
             }
-            Op::I32Eqz => unop32!(|a| u32::from(a == 0)),
-            Op::I32Eq => binop32!(|a, b| u32::from(a == b)),
-            Op::I32Ne => binop32!(|a, b| u32::from(a != b)),
-            Op::I32LtS => binop32!(|a, b| u32::from((a as i32) < (b as i32))),
-            Op::I32LtU => binop32!(|a, b| u32::from(a < b)),
-            Op::I32GtS => binop32!(|a, b| u32::from((a as i32) > (b as i32))),
-            Op::I32GtU => binop32!(|a, b| u32::from(a > b)),
-            Op::I32LeS => binop32!(|a, b| u32::from((a as i32) <= (b as i32))),
-            Op::I32LeU => binop32!(|a, b| u32::from(a <= b)),
-            Op::I32GeS => binop32!(|a, b| u32::from((a as i32) >= (b as i32))),
-            Op::I32GeU => binop32!(|a, b| u32::from(a >= b)),
-            Op::I64Eqz => unop64!(|a| u64::from(a == 0)),
-            Op::I64Eq => binop64!(|a, b| u64::from(a == b)),
-            Op::I64Ne => binop64!(|a, b| u64::from(a != b)),
-            Op::I64LtS => binop64!(|a, b| u64::from((a as i64) < (b as i64))),
-            Op::I64LtU => binop64!(|a, b| u64::from(a < b)),
-            Op::I64GtS => binop64!(|a, b| u64::from((a as i64) > (b as i64))),
-            Op::I64GtU => binop64!(|a, b| u64::from(a > b)),
-            Op::I64LeS => binop64!(|a, b| u64::from((a as i64) <= (b as i64))),
-            Op::I64LeU => binop64!(|a, b| u64::from(a <= b)),
-            Op::I64GeS => binop64!(|a, b| u64::from((a as i64) >= (b as i64))),
-            Op::I64GeU => binop64!(|a, b| u64::from(a >= b)),
-            Op::I32Clz => unop32!(|a| a.leading_zeros()),
-            Op::I32Ctz => unop32!(|a| a.trailing_zeros()),
-            Op::I32Popcnt => unop32!(|a| a.count_ones()),
-            Op::I32Add => binop32!(|a, b| a.wrapping_add(b)),
-            Op::I32Sub => binop32!(|a, b| a.wrapping_sub(b)),
-            Op::I32Mul => binop32!(|a, b| a.wrapping_mul(b)),
-            Op::I32DivS => binop32_trap!(|a, b| {
-                if b == 0 {
-                    Err(TrapKind::IntegerDivideByZero)
-                } else {
-                    (a as i32).checked_div(b as i32).map(|r| r as u32).ok_or(TrapKind::IntegerOverflow)
-                }
-            }),
-            Op::I32DivU => binop32_trap!(|a, b| a.checked_div(b).ok_or(TrapKind::IntegerDivideByZero)),
-            Op::I32RemS => binop32_trap!(|a, b| {
-                if b == 0 {
-                    Err(TrapKind::IntegerDivideByZero)
-                } else {
-                    Ok((a as i32).checked_rem(b as i32).unwrap_or(0) as u32)
-                }
-            }),
-            Op::I32RemU => binop32_trap!(|a, b| a.checked_rem(b).ok_or(TrapKind::IntegerDivideByZero)),
-            Op::I32And => binop32!(|a, b| a & b),
-            Op::I32Or => binop32!(|a, b| a | b),
-            Op::I32Xor => binop32!(|a, b| a ^ b),
-            Op::I32Shl => binop32!(|a, b| a.wrapping_shl(b)),
-            Op::I32ShrS => binop32!(|a, b| (a as i32).wrapping_shr(b) as u32),
-            Op::I32ShrU => binop32!(|a, b| a.wrapping_shr(b)),
-            Op::I32Rotl => binop32!(|a, b| a.rotate_left(b & 31)),
-            Op::I32Rotr => binop32!(|a, b| a.rotate_right(b & 31)),
-            Op::I64Clz => unop64!(|a| u64::from(a.leading_zeros())),
-            Op::I64Ctz => unop64!(|a| u64::from(a.trailing_zeros())),
-            Op::I64Popcnt => unop64!(|a| u64::from(a.count_ones())),
-            Op::I64Add => binop64!(|a, b| a.wrapping_add(b)),
-            Op::I64Sub => binop64!(|a, b| a.wrapping_sub(b)),
-            Op::I64Mul => binop64!(|a, b| a.wrapping_mul(b)),
-            Op::I64DivS => binop64_trap!(|a, b| {
-                if b == 0 {
-                    Err(TrapKind::IntegerDivideByZero)
-                } else {
-                    (a as i64).checked_div(b as i64).map(|r| r as u64).ok_or(TrapKind::IntegerOverflow)
-                }
-            }),
-            Op::I64DivU => binop64_trap!(|a, b| a.checked_div(b).ok_or(TrapKind::IntegerDivideByZero)),
-            Op::I64RemS => binop64_trap!(|a, b| {
-                if b == 0 {
-                    Err(TrapKind::IntegerDivideByZero)
-                } else {
-                    Ok((a as i64).checked_rem(b as i64).unwrap_or(0) as u64)
-                }
-            }),
-            Op::I64RemU => binop64_trap!(|a, b| a.checked_rem(b).ok_or(TrapKind::IntegerDivideByZero)),
-            Op::I64And => binop64!(|a, b| a & b),
-            Op::I64Or => binop64!(|a, b| a | b),
-            Op::I64Xor => binop64!(|a, b| a ^ b),
-            Op::I64Shl => binop64!(|a, b| a.wrapping_shl(b as u32)),
-            Op::I64ShrS => binop64!(|a, b| (a as i64).wrapping_shr(b as u32) as u64),
-            Op::I64ShrU => binop64!(|a, b| a.wrapping_shr(b as u32)),
-            Op::I64Rotl => binop64!(|a, b| a.rotate_left((b & 63) as u32)),
-            Op::I64Rotr => binop64!(|a, b| a.rotate_right((b & 63) as u32)),
-            Op::I32WrapI64 => unop64!(|a| u64::from(a as u32)),
-            Op::I64ExtendI32S => unop64!(|a| i64::from(a as u32 as i32) as u64),
-            Op::I64ExtendI32U => unop64!(|a| u64::from(a as u32)),
-            Op::I32Extend8S => unop32!(|a| i32::from(a as u8 as i8) as u32),
-            Op::I32Extend16S => unop32!(|a| i32::from(a as u16 as i16) as u32),
-            Op::I64Extend8S => unop64!(|a| i64::from(a as u8 as i8) as u64),
-            Op::I64Extend16S => unop64!(|a| i64::from(a as u16 as i16) as u64),
-            Op::I64Extend32S => unop64!(|a| i64::from(a as u32 as i32) as u64),
-            Op::I32AddLocals(x, y) => {
-                let a = local!(x) as u32;
-                let b = local!(y) as u32;
-                push!(u64::from(a.wrapping_add(b)));
-            }
-            Op::I32AddLocalConst(x, c) => {
-                let a = local!(x) as u32;
-                push!(u64::from(a.wrapping_add(c as u32)));
-            }
-            Op::I32LoadLocal { local, offset } => {
-                let base = local!(local) as u32;
-                let ea = u64::from(base).wrapping_add(u64::from(offset));
-                let start = usize::try_from(ea).map_err(|_| trap(TrapKind::MemoryOutOfBounds))?;
-                let end = start.checked_add(4).ok_or(trap(TrapKind::MemoryOutOfBounds))?;
-                let mem = memory_of(memories, &ctx)?;
-                let src = mem.bytes.get(start..end).ok_or(trap(TrapKind::MemoryOutOfBounds))?;
-                let bytes: [u8; 4] = src.try_into().map_err(|_| trap(TrapKind::MemoryOutOfBounds))?;
-                push!(u64::from(u32::from_le_bytes(bytes)));
-            }
-            Op::I32StoreLocals { addr, value, offset } => {
-                let base = local!(addr) as u32;
-                let v = local!(value) as u32;
-                let ea = u64::from(base).wrapping_add(u64::from(offset));
-                let start = usize::try_from(ea).map_err(|_| trap(TrapKind::MemoryOutOfBounds))?;
-                let end = start.checked_add(4).ok_or(trap(TrapKind::MemoryOutOfBounds))?;
-                let mem = memory_of(memories, &ctx)?;
-                let dst = mem.bytes.get_mut(start..end).ok_or(trap(TrapKind::MemoryOutOfBounds))?;
-                let dst: &mut [u8; 4] = dst.try_into().map_err(|_| trap(TrapKind::MemoryOutOfBounds))?;
-                *dst = v.to_le_bytes();
-            }
-            Op::I32AddLocalsSet { a, b, dst } => {
-                let v = (local!(a) as u32).wrapping_add(local!(b) as u32);
-                set_local!(dst, u64::from(v));
-            }
-            Op::I32AddLocalConstSet { a, c, dst } => {
-                let v = (local!(a) as u32).wrapping_add(c as u32);
-                set_local!(dst, u64::from(v));
-            }
-            Op::I32AddLocalConstTee { a, c, dst } => {
-                let v = u64::from((local!(a) as u32).wrapping_add(c as u32));
-                set_local!(dst, v);
-                push!(v);
-            }
+            // Everything else runs in `fast::run`.
+            _ => return Err(trap(TrapKind::Unreachable)),
         }
-        pc = pc.wrapping_add(1);
+        ip = ip.wrapping_add(1);
     }
 
-    // Final return: results are at stack[0..n].
+    // Final return: results are in the first slots of the stack.
     let result_types = types.get(idx(entry.type_id)).map(|t| t.results()).unwrap_or(&[]);
-    for (i, (slot, ty)) in results.iter_mut().zip(result_types.iter()).enumerate() {
-        let bits = *stack.get(i).ok_or(trap(TrapKind::StackExhausted))?;
-        *slot = Value::from_bits(*ty, bits);
+    // SAFETY: as for calls; the results were written to the first slots of
+    // the outermost frame, which `enter_frame` checked.
+    let whole = unsafe { core::slice::from_raw_parts(stack_base, stack_len) };
+    for ((slot, ty), bits) in results.iter_mut().zip(result_types.iter()).zip(whole.iter()) {
+        *slot = Value::from_bits(*ty, *bits);
     }
     Ok(fuel.wrapping_sub(fuel_left))
 }

@@ -1,12 +1,20 @@
-//! Translation of function bodies into the internal instruction set.
+//! Translation of function bodies into the internal instruction set
+//! (`ops`, a register machine over frame slots).
 //!
 //! Each body is read exactly once: the validator's type stack is driven
 //! instruction by instruction and the matching internal instructions are
-//! emitted at the same time, with forward branches chained through their
-//! target fields and patched when the block's `end` is reached.
+//! emitted at the same time (`builder` tracks where each operand is,
+//! `control` emits branches, returns and block entries), with forward
+//! branches chained through their target fields and patched when the
+//! block's `end` is reached. The finished function is cleaned up
+//! (`peephole`), its branch targets made relative, and checked (`verify`).
 
+pub(crate) mod builder;
+mod control;
 pub(crate) mod opcodes;
 pub(crate) mod ops;
+mod peephole;
+pub(crate) mod verify;
 
 use super::buf::Buf;
 use super::decode::reader::Reader;
@@ -15,7 +23,9 @@ use super::limits::Limits;
 use super::module::{FuncBody, Module};
 use super::types::ValType;
 use super::validate::stack::{BlockKind, BlockType, Control, TypeStack, NO_FIXUP};
-use self::ops::{I32Cmp, Op};
+use self::builder::{Builder, Loc, Operand, Operands, NONE};
+use self::control::Cond;
+use self::ops::{Instr, Op, Shape};
 
 /// Read-only facts about the module that function bodies are checked against.
 pub(crate) struct Env<'m> {
@@ -29,82 +39,14 @@ pub(crate) struct Env<'m> {
 pub(crate) struct Scratch {
     locals: Buf<ValType>,
     stack: TypeStack,
+    operands: Operands,
+    /// `br_table` target depths.
+    depths: Buf<u32>,
 }
 
 impl Scratch {
     pub(crate) fn new() -> Self {
-        Scratch { locals: Buf::new(), stack: TypeStack::new() }
-    }
-}
-
-/// Appends instructions, tracking where fusion is allowed.
-struct Emitter<'c> {
-    code: &'c mut Buf<Op>,
-    /// No instruction before this index may be fused (it is a branch target).
-    barrier: usize,
-    max_ops: usize,
-}
-
-impl Emitter<'_> {
-    fn pc(&self) -> u32 {
-        u32::try_from(self.code.len()).unwrap_or(u32::MAX)
-    }
-
-    fn emit(&mut self, op: Op) -> Result<u32> {
-        if self.code.len() >= self.max_ops {
-            return Err(Error::new(ErrorKind::LimitExceeded("translated code size")));
-        }
-        let pc = self.pc();
-        self.code.try_push(op)?;
-        Ok(pc)
-    }
-
-    /// Marks the current position as a branch target and returns it.
-    fn label(&mut self) -> u32 {
-        self.barrier = self.code.len();
-        self.pc()
-    }
-
-    /// The last `n` instructions, if all are after the fusion barrier.
-    fn fusable_tail(&self, n: usize) -> Option<&[Op]> {
-        let start = self.code.len().checked_sub(n)?;
-        if start < self.barrier {
-            return None;
-        }
-        self.code.get(start..)
-    }
-
-    /// Replaces the last `n` instructions with `op`.
-    fn replace_tail(&mut self, n: usize, op: Op) -> Result<()> {
-        let keep = self.code.len().saturating_sub(n);
-        self.code.truncate(keep);
-        self.emit(op)?;
-        Ok(())
-    }
-
-    /// Points every branch in the chain starting at `head` to `target`.
-    fn patch_chain(&mut self, head: u32, target: u32) {
-        let mut cursor = head;
-        let mut budget = self.code.len();
-        while cursor != NO_FIXUP && budget > 0 {
-            budget = budget.wrapping_sub(1);
-            let slot = match usize::try_from(cursor).ok().and_then(|i| self.code.get_mut(i)) {
-                Some(slot) => slot,
-                None => return,
-            };
-            cursor = match slot {
-                Op::Jump(t)
-                | Op::JumpIfZero(t)
-                | Op::JumpIfNonZero(t)
-                | Op::JumpIfI32 { target: t, .. }
-                | Op::JumpIfI32Locals { target: t, .. }
-                | Op::JumpIfI32LocalConst { target: t, .. }
-                | Op::Br { target: t, .. }
-                | Op::BrIf { target: t, .. }
-                | Op::BrTableEntry { target: t, .. } => core::mem::replace(t, target),
-                _ => NO_FIXUP,
-            };
-        }
+        Scratch { locals: Buf::new(), stack: TypeStack::new(), operands: Operands::new(), depths: Buf::new() }
     }
 }
 
@@ -220,43 +162,12 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// For a `br_if` that moves no values: the jump to emit and how many
-/// preceding instructions it absorbs (`i32.eqz`, an i32 comparison, and
-/// possibly the `local.get`/`i32.const` operands of that comparison).
-fn fuse_compare_branch(em: &Emitter<'_>, target: u32) -> (Op, usize) {
-    if let Some([first, second, cmp_op]) = em.fusable_tail(3) {
-        if let Some(cmp) = I32Cmp::of(*cmp_op) {
-            match (*first, *second) {
-                (Op::LocalGet(a), Op::LocalGet(b)) => {
-                    if let (Ok(a), Ok(b)) = (u16::try_from(a), u16::try_from(b)) {
-                        return (Op::JumpIfI32Locals { cmp, a, b, target }, 3);
-                    }
-                }
-                (Op::LocalGet(a), Op::Const(c)) => {
-                    if let Ok(a) = u16::try_from(a) {
-                        return (Op::JumpIfI32LocalConst { cmp, a, c: c as u32 as i32, target }, 3);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    match em.fusable_tail(1) {
-        Some([Op::I32Eqz]) => (Op::JumpIfZero(target), 1),
-        Some([prev]) => match I32Cmp::of(*prev) {
-            Some(cmp) => (Op::JumpIfI32 { cmp, target }, 1),
-            None => (Op::JumpIfNonZero(target), 0),
-        },
-        _ => (Op::JumpIfNonZero(target), 0),
-    }
-}
-
 /// Validates and translates the body of function `func_index`, appending to `code`.
 pub(crate) fn compile_function(
     env: &Env<'_>,
     func_index: u32,
     body: &mut Reader<'_>,
-    code: &mut Buf<Op>,
+    code: &mut Buf<Instr>,
     scratch: &mut Scratch,
 ) -> Result<FuncBody> {
     let module = env.module;
@@ -295,8 +206,7 @@ pub(crate) fn compile_function(
     let stack = &mut scratch.stack;
     stack.reset(env.limits.max_operand_depth, env.limits.max_block_depth);
     let start = to_u32(code.len());
-    let mut em = Emitter { code, barrier: 0, max_ops: usize::try_from(env.limits.max_code_ops).unwrap_or(usize::MAX) };
-    em.barrier = em.code.len();
+    let mut b = Builder::new(code, &mut scratch.operands, env.limits.max_code_ops, num_locals).map_err(|e| e.at(body.offset()))?;
     stack.push_control(Control {
         kind: BlockKind::Func,
         block_type: BlockType::Func(type_index),
@@ -307,10 +217,10 @@ pub(crate) fn compile_function(
         else_jump: NO_FIXUP,
     })?;
 
-    let ctx = BodyCtx { env, locals: locals.as_slice(), num_locals };
+    let ctx = BodyCtx { env, locals: locals.as_slice() };
     loop {
         let at = body.offset();
-        let finished = ctx.step(body, stack, &mut em).map_err(|e| e.at(at))?;
+        let finished = ctx.step(body, stack, &mut b, &mut scratch.depths).map_err(|e| e.at(at))?;
         if finished {
             break;
         }
@@ -318,13 +228,28 @@ pub(crate) fn compile_function(
     if !body.is_empty() {
         return Err(Error::new(ErrorKind::BodySizeMismatch).at(body.offset()));
     }
-    Ok(FuncBody { start, params, extra_locals: num_locals.saturating_sub(params) })
+    let frame_slots = b.frame_slots();
+    peephole::function(code, usize::try_from(start).unwrap_or(usize::MAX));
+    relative_targets(code, start);
+    verify::function(code, start, frame_slots)?;
+    Ok(FuncBody { start, params, extra_locals: num_locals.saturating_sub(params), frame_slots })
+}
+
+/// Makes the branch targets of the function at `code[start..]` relative to
+/// their branch (what the interpreter expects): `target - pc`, as an `i32`.
+fn relative_targets(code: &mut Buf<Instr>, start: u32) {
+    let first = usize::try_from(start).unwrap_or(usize::MAX);
+    for (pc, instr) in code.as_mut_slice().iter_mut().enumerate().skip(first) {
+        if matches!(instr.op.shape(), Shape::J | Shape::JA | Shape::JAB | Shape::DAJ | Shape::DABJ) {
+            let pc = u32::try_from(pc).unwrap_or(u32::MAX);
+            instr.target = instr.target.wrapping_sub(pc);
+        }
+    }
 }
 
 struct BodyCtx<'a, 'm> {
     env: &'a Env<'m>,
     locals: &'a [ValType],
-    num_locals: u32,
 }
 
 impl BodyCtx<'_, '_> {
@@ -333,73 +258,95 @@ impl BodyCtx<'_, '_> {
         self.locals.get(i).copied().ok_or(Error::new(ErrorKind::UnknownLocal(index)))
     }
 
-    /// Emits a branch to the frame `depth` levels out (operands already
-    /// checked and, for `br_if`, the label values pushed back).
-    fn emit_branch(&self, stack: &mut TypeStack, em: &mut Emitter<'_>, depth: u32, conditional: bool) -> Result<()> {
-        let module = self.env.module;
-        let frame = *stack.control(depth)?;
-        let keep = to_u32(label_types(module, &frame)?.len());
-        let height = self.num_locals.saturating_add(frame.height);
-        // When the kept values already sit where the label wants them, a
-        // plain jump is enough.
-        let in_place = frame.height.saturating_add(keep) == stack.height();
-        if frame.kind == BlockKind::Func && !conditional {
-            em.emit(Op::Return { keep })?;
-            return Ok(());
-        }
-        let target = if frame.kind == BlockKind::Loop { frame.start } else { frame.fixups };
-        let op = match (conditional, in_place) {
-            (true, true) => {
-                // Fuse a preceding `i32.eqz` or i32 comparison (and its
-                // local/constant operands) into the jump.
-                let (fused, consumed) = fuse_compare_branch(em, target);
-                em.code.truncate(em.code.len().saturating_sub(consumed));
-                fused
+    /// Emits a binary numeric operation, taking a constant operand as an immediate.
+    fn emit_binary(b: &mut Builder<'_>, op: Op, wide: bool) -> Result<()> {
+        let (right, right_own, right_operand) = b.pop()?;
+        let (left, left_own, left_operand) = b.pop()?;
+        let fits = |c: u64| !wide || (c as i64) == i64::from(c as i32);
+        let form = opcodes::immediate_form(op);
+        if let Some((imm_op, commutes)) = form {
+            match (left, right) {
+                (Loc::Slot(x), Loc::Imm(c)) if fits(c) => {
+                    return Self::emit_passing_acc(b, Instr::new(imm_op).a(x).imm(c as u32), left_operand, left_own)
+                }
+                (Loc::Imm(c), Loc::Slot(y)) if commutes && fits(c) => {
+                    return Self::emit_passing_acc(b, Instr::new(imm_op).a(y).imm(c as u32), right_operand, right_own)
+                }
+                _ => {}
             }
-            (true, false) => Op::BrIf { target, height, keep },
-            (false, true) => Op::Jump(target),
-            (false, false) => Op::Br { target, height, keep },
-        };
-        let pc = em.emit(op)?;
-        if frame.kind != BlockKind::Loop {
-            stack.control_mut(depth)?.fixups = pc;
         }
-        Ok(())
+        let x = b.in_slot(left, left_own)?;
+        let y = b.in_slot(right, right_own)?;
+        // A commutative operation whose right operand was just computed takes
+        // it first, so it can come through the accumulator.
+        let commutes = form.is_some_and(|(_, c)| c);
+        let just_computed = |operand: Operand, own: u16, b: &Builder<'_>| operand == Operand::Temp && b.last_wrote(own).is_some();
+        if commutes && just_computed(right_operand, right_own, b) && !just_computed(left_operand, left_own, b) {
+            return Self::emit_passing_acc(b, Instr::new(op).a(y).b(x), right_operand, right_own);
+        }
+        Self::emit_passing_acc(b, Instr::new(op).a(x).b(y), left_operand, left_own)
     }
 
-    fn emit_table_entry(&self, stack: &mut TypeStack, em: &mut Emitter<'_>, depth: u32) -> Result<()> {
-        let module = self.env.module;
-        let frame = *stack.control(depth)?;
-        let keep = to_u32(label_types(module, &frame)?.len());
-        let height = self.num_locals.saturating_add(frame.height);
-        if frame.kind == BlockKind::Loop {
-            em.emit(Op::BrTableEntry { target: frame.start, height, keep })?;
-        } else {
-            let pc = em.emit(Op::BrTableEntry { target: frame.fixups, height, keep })?;
-            stack.control_mut(depth)?.fixups = pc;
+    /// Pops one operand into a slot and emits `instr` reading it as `a` and
+    /// producing a result.
+    fn emit_unary(b: &mut Builder<'_>, instr: Instr) -> Result<()> {
+        let (loc, own, operand) = b.pop()?;
+        let s = b.in_slot(loc, own)?;
+        Self::emit_passing_acc(b, instr.a(s), operand, own)
+    }
+
+    /// Emits `instr`, whose first operand (`a`) is `operand` with its own
+    /// slot `own`. When that operand was computed by the instruction just
+    /// before, the value passes through the accumulator (a register) instead
+    /// of the slot.
+    fn emit_passing_acc(b: &mut Builder<'_>, instr: Instr, operand: Operand, own: u16) -> Result<()> {
+        if operand == Operand::Temp {
+            if let Some(prev) = b.last_wrote(own) {
+                if let (Some(prev_acc), Some((acc_in, _, _))) = (ops::with_acc_result(prev.op), ops::acc_forms(instr.op)) {
+                    b.set_last_op(prev_acc);
+                    return b.emit_result(Instr { op: acc_in, a: 0, ..instr });
+                }
+            }
         }
-        Ok(())
+        b.emit_result(instr)
+    }
+
+    /// `local.set` / `local.tee`: writes the popped operand to local `index`.
+    fn set_local(b: &mut Builder<'_>, index: u32) -> Result<()> {
+        let (loc, own, operand) = b.pop()?;
+        if b.dead {
+            return Ok(());
+        }
+        let slot = u16::try_from(index).map_err(|_| Error::new(ErrorKind::UnknownLocal(index)))?;
+        if b.local_is_pending(index) {
+            b.settle_local(index)?;
+        } else if operand == Operand::Temp && b.last_wrote(own).is_some_and(|i| i.op.shape().writes_d()) {
+            // The value was just computed: compute it straight into the local.
+            b.redirect_last(slot);
+            return Ok(());
+        }
+        b.write_to(loc, slot)
     }
 
     /// Validates and translates one instruction; returns true after the final `end`.
-    fn step(&self, r: &mut Reader<'_>, stack: &mut TypeStack, em: &mut Emitter<'_>) -> Result<bool> {
+    fn step(&self, r: &mut Reader<'_>, stack: &mut TypeStack, b: &mut Builder<'_>, depths: &mut Buf<u32>) -> Result<bool> {
         use ValType::{FuncRef, I32, I64};
         let module = self.env.module;
         let opcode = r.u8()?;
         match opcode {
             0x00 => {
-                em.emit(Op::Unreachable)?;
-                stack.set_unreachable()?;
+                b.emit(Instr::new(Op::Unreachable))?;
+                Self::kill(stack, b)?;
             }
             0x01 => {}
             0x02 | 0x03 => {
                 let bt = read_block_type(r, module)?;
                 let params = block_params(module, bt)?;
                 stack.pop_all(params)?;
-                let is_loop = opcode == 0x03;
-                let start = em.label();
+                Self::enter_block(b, params.len())?;
+                let start = b.label();
                 stack.push_control(Control {
-                    kind: if is_loop { BlockKind::Loop } else { BlockKind::Block },
+                    kind: if opcode == 0x03 { BlockKind::Loop } else { BlockKind::Block },
                     block_type: bt,
                     height: stack.height(),
                     unreachable: false,
@@ -412,17 +359,20 @@ impl BodyCtx<'_, '_> {
             0x04 => {
                 let bt = read_block_type(r, module)?;
                 stack.pop_expect(I32)?;
+                let cond = self.pop_condition(b)?;
                 let params = block_params(module, bt)?;
                 stack.pop_all(params)?;
-                let jump = em.emit(Op::JumpIfZero(NO_FIXUP))?;
+                let dead = b.dead;
+                Self::enter_block(b, params.len())?;
+                let else_jump = if dead { NO_FIXUP } else { Self::emit_cond_branch(b, cond.negate(), NONE)? };
                 stack.push_control(Control {
                     kind: BlockKind::If,
                     block_type: bt,
                     height: stack.height(),
                     unreachable: false,
-                    start: jump,
+                    start: 0,
                     fixups: NO_FIXUP,
-                    else_jump: jump,
+                    else_jump,
                 })?;
                 stack.push_all(params)?;
             }
@@ -431,19 +381,30 @@ impl BodyCtx<'_, '_> {
                 if frame.kind != BlockKind::If {
                     return Err(Error::new(ErrorKind::UnknownOpcode(0x05)));
                 }
-                stack.pop_all(block_results(module, frame.block_type)?)?;
+                let results = block_results(module, frame.block_type)?;
+                let params = block_params(module, frame.block_type)?;
+                stack.pop_all(results)?;
                 if stack.height() != frame.height {
                     return Err(Error::new(ErrorKind::TypeMismatch));
                 }
-                let jump = em.emit(Op::Jump(frame.fixups))?;
-                let else_start = em.label();
-                em.patch_chain(frame.else_jump, else_start);
+                let mut fixups = frame.fixups;
+                if !(b.dead && b.dead_nesting > 0) {
+                    if !b.dead {
+                        b.settle_top(results.len())?;
+                        fixups = b.emit(Instr::new(Op::Jump).target(frame.fixups))?;
+                    }
+                    b.truncate(frame.height)?;
+                    b.dead = false;
+                    b.push_temps(params.len())?;
+                    let else_start = b.label();
+                    b.patch_chain(frame.else_jump, else_start);
+                }
                 let top = stack.control_mut(0)?;
-                top.fixups = jump;
+                top.fixups = fixups;
                 top.else_jump = NO_FIXUP;
                 top.kind = BlockKind::Else;
                 top.unreachable = false;
-                stack.push_all(block_params(module, frame.block_type)?)?;
+                stack.push_all(params)?;
             }
             0x0b => {
                 let frame = *stack.control(0)?;
@@ -455,13 +416,25 @@ impl BodyCtx<'_, '_> {
                 if frame.kind == BlockKind::If && block_params(module, frame.block_type)? != results {
                     return Err(Error::new(ErrorKind::TypeMismatch));
                 }
-                let end = em.label();
-                em.patch_chain(frame.fixups, end);
-                em.patch_chain(frame.else_jump, end);
                 stack.pop_control()?;
                 if frame.kind == BlockKind::Func {
-                    em.emit(Op::Return { keep: to_u32(results.len()) })?;
+                    // Branches to the function's label were emitted as returns,
+                    // so only the fall-through path arrives here.
+                    Self::emit_return(b, results.len())?;
                     return Ok(true);
+                }
+                if b.dead && b.dead_nesting > 0 {
+                    b.dead_nesting = b.dead_nesting.wrapping_sub(1);
+                } else {
+                    if !b.dead {
+                        b.settle_top(results.len())?;
+                    }
+                    let end = b.label();
+                    b.patch_chain(frame.fixups, end);
+                    b.patch_chain(frame.else_jump, end);
+                    b.truncate(frame.height)?;
+                    b.dead = false;
+                    b.push_temps(results.len())?;
                 }
                 stack.push_all(results)?;
             }
@@ -469,23 +442,28 @@ impl BodyCtx<'_, '_> {
                 let depth = r.u32()?;
                 let frame = *stack.control(depth)?;
                 stack.pop_all(label_types(module, &frame)?)?;
-                self.emit_branch(stack, em, depth, false)?;
-                stack.set_unreachable()?;
+                self.branch(stack, b, depth, Cond::Always)?;
+                Self::kill(stack, b)?;
             }
             0x0d => {
                 let depth = r.u32()?;
                 stack.pop_expect(I32)?;
+                let cond = self.pop_condition(b)?;
                 let frame = *stack.control(depth)?;
                 let types = label_types(module, &frame)?;
                 stack.pop_all(types)?;
                 stack.push_all(types)?;
-                self.emit_branch(stack, em, depth, true)?;
+                self.branch(stack, b, depth, cond)?;
             }
             0x0e => {
                 let count = r.count()?;
-                em.emit(Op::BrTable { len: count })?;
                 stack.pop_expect(I32)?;
-                // Check and emit every target; the default (last) fixes the arity.
+                let (loc, own, _) = b.pop()?;
+                let index = b.in_slot(loc, own)?;
+                let table = b.emit(Instr::new(Op::BrTable).a(index).imm(count))?;
+                depths.clear();
+                // Check every target (the default, last, fixes the arity) and
+                // emit one jump entry for each.
                 let mut arity: Option<usize> = None;
                 for _ in 0..=count {
                     let depth = r.u32()?;
@@ -496,25 +474,34 @@ impl BodyCtx<'_, '_> {
                         Some(n) if n != types.len() => return Err(Error::new(ErrorKind::TypeMismatch)),
                         Some(_) => {}
                     }
-                    // Check the operands against this label without consuming them.
-                    self.check_label_operands(stack, types)?;
-                    self.emit_table_entry(stack, em, depth)?;
+                    stack.check_top(types)?;
+                    b.emit(Instr::new(Op::Jump).target(NONE))?;
+                    depths.try_push(depth)?;
                 }
-                stack.set_unreachable()?;
+                if !b.dead {
+                    for (i, depth) in depths.iter().enumerate() {
+                        let entry = table.wrapping_add(1).wrapping_add(to_u32(i));
+                        self.table_entry(stack, b, entry, *depth)?;
+                    }
+                }
+                Self::kill(stack, b)?;
             }
             0x0f => {
                 let frame = *stack.control(to_u32(stack.depth().saturating_sub(1)))?;
                 let results = block_results(module, frame.block_type)?;
                 stack.pop_all(results)?;
-                em.emit(Op::Return { keep: to_u32(results.len()) })?;
-                stack.set_unreachable()?;
+                Self::emit_return(b, results.len())?;
+                Self::kill(stack, b)?;
             }
             0x10 => {
                 let f = r.u32()?;
                 let ft = module.func_type(f).ok_or(Error::new(ErrorKind::UnknownFunction(f)))?;
                 stack.pop_all(ft.params())?;
                 stack.push_all(ft.results())?;
-                em.emit(Op::Call(f))?;
+                let base = b.pop_into_slots(ft.params().len())?;
+                let op = if f >= module.imported_funcs { Op::CallInternal } else { Op::Call };
+                b.emit(Instr::new(op).a(base).imm(f))?;
+                b.push_temps(ft.results().len())?;
             }
             0x11 => {
                 let type_index = r.u32()?;
@@ -527,86 +514,80 @@ impl BodyCtx<'_, '_> {
                 stack.pop_expect(I32)?;
                 stack.pop_all(ft.params())?;
                 stack.push_all(ft.results())?;
-                em.emit(Op::CallIndirect { type_index, table })?;
+                let (loc, own, _) = b.pop()?;
+                let index = b.in_slot(loc, own)?;
+                let base = b.pop_into_slots(ft.params().len())?;
+                b.emit(Instr::new(Op::CallIndirect).a(base).b(index).imm(type_index).target(table))?;
+                b.push_temps(ft.results().len())?;
             }
             0x1a => {
                 stack.pop()?;
-                em.emit(Op::Drop)?;
+                b.pop()?;
             }
-            0x1b => {
-                stack.pop_expect(I32)?;
-                let a = stack.pop()?;
-                let b = stack.pop()?;
-                for t in [a, b].iter().flatten() {
-                    if t.is_ref() || *t == ValType::V128 {
+            0x1b | 0x1c => {
+                if opcode == 0x1c {
+                    let n = r.u32()?;
+                    if n != 1 {
                         return Err(Error::new(ErrorKind::TypeMismatch));
                     }
-                }
-                if let (Some(x), Some(y)) = (a, b) {
-                    if x != y {
-                        return Err(Error::new(ErrorKind::TypeMismatch));
+                    let t = r.val_type()?;
+                    if t == ValType::V128 {
+                        return Err(Error::new(ErrorKind::SimdNotSupported));
                     }
+                    stack.pop_expect(I32)?;
+                    stack.pop_expect(t)?;
+                    stack.pop_expect(t)?;
+                    stack.push(Some(t))?;
+                } else {
+                    stack.pop_expect(I32)?;
+                    let x = stack.pop()?;
+                    let y = stack.pop()?;
+                    for t in [x, y].iter().flatten() {
+                        if t.is_ref() || *t == ValType::V128 {
+                            return Err(Error::new(ErrorKind::TypeMismatch));
+                        }
+                    }
+                    if let (Some(x), Some(y)) = (x, y) {
+                        if x != y {
+                            return Err(Error::new(ErrorKind::TypeMismatch));
+                        }
+                    }
+                    stack.push(x.or(y))?;
                 }
-                stack.push(a.or(b))?;
-                em.emit(Op::Select)?;
-            }
-            0x1c => {
-                let n = r.u32()?;
-                if n != 1 {
-                    return Err(Error::new(ErrorKind::TypeMismatch));
-                }
-                let t = r.val_type()?;
-                if t == ValType::V128 {
-                    return Err(Error::new(ErrorKind::SimdNotSupported));
-                }
-                stack.pop_expect(I32)?;
-                stack.pop_expect(t)?;
-                stack.pop_expect(t)?;
-                stack.push(Some(t))?;
-                em.emit(Op::Select)?;
+                let (cl, c_own, _) = b.pop()?;
+                let (yl, y_own, _) = b.pop()?;
+                let (xl, x_own, _) = b.pop()?;
+                let c = b.in_slot(cl, c_own)?;
+                let y = b.in_slot(yl, y_own)?;
+                let x = b.in_slot(xl, x_own)?;
+                b.emit_result(Instr::new(Op::Select).a(x).b(y).target(u32::from(c)))?;
             }
             0x20 => {
                 let i = r.u32()?;
                 let t = self.local(i)?;
                 stack.push(Some(t))?;
-                em.emit(Op::LocalGet(i))?;
+                b.push_local(i)?;
             }
             0x21 => {
                 let i = r.u32()?;
                 let t = self.local(i)?;
                 stack.pop_expect(t)?;
-                match em.fusable_tail(1) {
-                    Some([Op::I32AddLocals(a, b)]) => {
-                        let fused = Op::I32AddLocalsSet { a: *a, b: *b, dst: i };
-                        em.replace_tail(1, fused)?;
-                    }
-                    Some([Op::I32AddLocalConst(a, c)]) => {
-                        let fused = Op::I32AddLocalConstSet { a: *a, c: *c, dst: i };
-                        em.replace_tail(1, fused)?;
-                    }
-                    _ => {
-                        em.emit(Op::LocalSet(i))?;
-                    }
-                }
+                Self::set_local(b, i)?;
             }
             0x22 => {
                 let i = r.u32()?;
                 let t = self.local(i)?;
                 stack.pop_expect(t)?;
                 stack.push(Some(t))?;
-                if let Some([Op::I32AddLocalConst(a, c)]) = em.fusable_tail(1) {
-                    let fused = Op::I32AddLocalConstTee { a: *a, c: *c, dst: i };
-                    em.replace_tail(1, fused)?;
-                } else {
-                    em.emit(Op::LocalTee(i))?;
-                }
+                Self::set_local(b, i)?;
+                b.push_local(i)?;
             }
             0x23 => {
                 let g = r.u32()?;
                 let gi = index_in(g, module.globals.len(), ErrorKind::UnknownGlobal)?;
                 let gt = module.globals.get(gi).ok_or(Error::new(ErrorKind::UnknownGlobal(g)))?;
                 stack.push(Some(gt.ty))?;
-                em.emit(Op::GlobalGet(g))?;
+                b.emit_result(Instr::new(Op::GlobalGet).imm(g))?;
             }
             0x24 => {
                 let g = r.u32()?;
@@ -616,24 +597,30 @@ impl BodyCtx<'_, '_> {
                     return Err(Error::new(ErrorKind::ImmutableGlobal));
                 }
                 stack.pop_expect(gt.ty)?;
-                em.emit(Op::GlobalSet(g))?;
+                let (loc, own, _) = b.pop()?;
+                let s = b.in_slot(loc, own)?;
+                b.emit(Instr::new(Op::GlobalSet).a(s).imm(g))?;
             }
             0x25 => {
                 let t = r.u32()?;
                 let et = table_type(module, t)?;
                 stack.pop_expect(I32)?;
                 stack.push(Some(et))?;
-                em.emit(Op::TableGet(t))?;
+                Self::emit_unary(b, Instr::new(Op::TableGet).imm(t))?;
             }
             0x26 => {
                 let t = r.u32()?;
                 let et = table_type(module, t)?;
                 stack.pop_expect(et)?;
                 stack.pop_expect(I32)?;
-                em.emit(Op::TableSet(t))?;
+                let (vl, v_own, _) = b.pop()?;
+                let (il, i_own, _) = b.pop()?;
+                let v = b.in_slot(vl, v_own)?;
+                let i = b.in_slot(il, i_own)?;
+                b.emit(Instr::new(Op::TableSet).a(i).b(v).imm(t))?;
             }
             0x28..=0x35 => {
-                let (natural, ty, make): (u32, ValType, fn(u32) -> Op) = match opcode {
+                let (natural, ty, op): (u32, ValType, Op) = match opcode {
                     0x28 => (2, I32, Op::I32Load),
                     0x29 => (3, I64, Op::I64Load),
                     0x2c => (0, I32, Op::I32Load8S),
@@ -651,67 +638,67 @@ impl BodyCtx<'_, '_> {
                 let offset = memarg(r, module, natural)?;
                 stack.pop_expect(I32)?;
                 stack.push(Some(ty))?;
-                match em.fusable_tail(1) {
-                    Some([Op::LocalGet(local)]) if opcode == 0x28 => {
-                        let fused = Op::I32LoadLocal { local: *local, offset };
-                        em.replace_tail(1, fused)?;
-                    }
-                    _ => {
-                        em.emit(make(offset))?;
-                    }
-                }
+                Self::emit_unary(b, Instr::new(op).imm(offset))?;
             }
             0x36..=0x3e => {
-                let (natural, ty, make): (u32, ValType, fn(u32) -> Op) = match opcode {
+                let (natural, ty, op): (u32, ValType, Op) = match opcode {
                     0x36 => (2, I32, Op::I32Store),
                     0x37 => (3, I64, Op::I64Store),
-                    0x3a => (0, I32, Op::I32Store8),
-                    0x3b => (1, I32, Op::I32Store16),
-                    0x3c => (0, I64, Op::I64Store8),
-                    0x3d => (1, I64, Op::I64Store16),
-                    0x3e => (2, I64, Op::I64Store32),
+                    0x3a => (0, I32, Op::Store8),
+                    0x3b => (1, I32, Op::Store16),
+                    0x3c => (0, I64, Op::Store8),
+                    0x3d => (1, I64, Op::Store16),
+                    0x3e => (2, I64, Op::Store32),
                     _ => return Err(self.float_op(opcode)),
                 };
                 let offset = memarg(r, module, natural)?;
                 stack.pop_expect(ty)?;
                 stack.pop_expect(I32)?;
-                match em.fusable_tail(2) {
-                    Some([Op::LocalGet(addr), Op::LocalGet(value)]) if opcode == 0x36 => {
-                        let fused = Op::I32StoreLocals { addr: *addr, value: *value, offset };
-                        em.replace_tail(2, fused)?;
-                    }
-                    _ => {
-                        em.emit(make(offset))?;
-                    }
+                let (vl, v_own, _) = b.pop()?;
+                let (al, a_own, _) = b.pop()?;
+                let constant_form = match (vl, op) {
+                    (Loc::Imm(v), Op::I64Store) if (v as i64) == i64::from(v as i32) => Some((Op::I64StoreImm, v)),
+                    (Loc::Imm(v), Op::I32Store) => Some((Op::I32StoreImm, v)),
+                    (Loc::Imm(v), Op::Store8) => Some((Op::Store8Imm, v)),
+                    (Loc::Imm(v), Op::Store16) => Some((Op::Store16Imm, v)),
+                    (Loc::Imm(v), Op::Store32) => Some((Op::Store32Imm, v)),
+                    _ => None,
+                };
+                let a = b.in_slot(al, a_own)?;
+                if let Some((imm_op, v)) = constant_form {
+                    b.emit(Instr::new(imm_op).a(a).imm(offset).target(v as u32))?;
+                } else {
+                    let v = b.in_slot(vl, v_own)?;
+                    b.emit(Instr::new(op).a(a).b(v).imm(offset))?;
                 }
             }
             0x3f => {
                 zero_byte(r)?;
                 require_memory(module)?;
                 stack.push(Some(I32))?;
-                em.emit(Op::MemorySize)?;
+                b.emit_result(Instr::new(Op::MemorySize))?;
             }
             0x40 => {
                 zero_byte(r)?;
                 require_memory(module)?;
                 stack.pop_expect(I32)?;
                 stack.push(Some(I32))?;
-                em.emit(Op::MemoryGrow)?;
+                Self::emit_unary(b, Instr::new(Op::MemoryGrow))?;
             }
             0x41 => {
                 let v = r.s32()?;
                 stack.push(Some(I32))?;
-                self.emit_i32_const(em, v)?;
+                b.push(Operand::Const(u64::from(v as u32)))?;
             }
             0x42 => {
                 let v = r.s64()?;
                 stack.push(Some(I64))?;
-                em.emit(Op::Const(v as u64))?;
+                b.push(Operand::Const(v as u64))?;
             }
             0xd0 => {
                 let t = r.ref_type()?;
                 stack.push(Some(t))?;
-                em.emit(Op::Const(0))?;
+                b.push(Operand::Const(0))?;
             }
             0xd1 => {
                 let t = stack.pop()?;
@@ -721,7 +708,7 @@ impl BodyCtx<'_, '_> {
                     }
                 }
                 stack.push(Some(I32))?;
-                em.emit(Op::RefIsNull)?;
+                Self::emit_unary(b, Instr::new(Op::RefIsNull))?;
             }
             0xd2 => {
                 let f = r.u32()?;
@@ -730,9 +717,9 @@ impl BodyCtx<'_, '_> {
                     return Err(Error::new(ErrorKind::UndeclaredFunctionReference));
                 }
                 stack.push(Some(FuncRef))?;
-                em.emit(Op::RefFunc(f))?;
+                b.emit_result(Instr::new(Op::RefFunc).imm(f))?;
             }
-            0xfc => self.step_prefixed(r, stack, em)?,
+            0xfc => self.step_prefixed(r, stack, b)?,
             0xfd => return Err(Error::new(ErrorKind::SimdNotSupported)),
             _ => {
                 if let Some((op, sig)) = opcodes::numeric(opcode) {
@@ -741,7 +728,11 @@ impl BodyCtx<'_, '_> {
                     }
                     stack.pop_expect(sig.input)?;
                     stack.push(Some(sig.output))?;
-                    self.emit_numeric(em, op)?;
+                    if sig.arity == 2 {
+                        Self::emit_binary(b, op, sig.input == I64)?;
+                    } else {
+                        Self::emit_unary(b, Instr::new(op))?;
+                    }
                 } else {
                     return Err(self.float_op(opcode));
                 }
@@ -758,39 +749,7 @@ impl BodyCtx<'_, '_> {
         }
     }
 
-    fn check_label_operands(&self, stack: &mut TypeStack, types: &[ValType]) -> Result<()> {
-        stack.check_top(types)
-    }
-
-    fn emit_i32_const(&self, em: &mut Emitter<'_>, v: i32) -> Result<()> {
-        em.emit(Op::Const(u64::from(v as u32)))?;
-        Ok(())
-    }
-
-    /// Emits a numeric op, fusing common patterns with the preceding ops.
-    fn emit_numeric(&self, em: &mut Emitter<'_>, op: Op) -> Result<()> {
-        if op == Op::I32Sub {
-            // `local.get a; i32.const c; i32.sub` is `a + (-c)`.
-            if let Some([Op::LocalGet(a), Op::Const(c)]) = em.fusable_tail(2) {
-                let fused = Op::I32AddLocalConst(*a, (*c as u32 as i32).wrapping_neg());
-                return em.replace_tail(2, fused);
-            }
-        }
-        if op == Op::I32Add {
-            if let Some([Op::LocalGet(a), Op::LocalGet(b)]) = em.fusable_tail(2) {
-                let fused = Op::I32AddLocals(*a, *b);
-                return em.replace_tail(2, fused);
-            }
-            if let Some([Op::LocalGet(a), Op::Const(c)]) = em.fusable_tail(2) {
-                let fused = Op::I32AddLocalConst(*a, *c as u32 as i32);
-                return em.replace_tail(2, fused);
-            }
-        }
-        em.emit(op)?;
-        Ok(())
-    }
-
-    fn step_prefixed(&self, r: &mut Reader<'_>, stack: &mut TypeStack, em: &mut Emitter<'_>) -> Result<()> {
+    fn step_prefixed(&self, r: &mut Reader<'_>, stack: &mut TypeStack, b: &mut Builder<'_>) -> Result<()> {
         use ValType::I32;
         let module = self.env.module;
         let sub = r.u32()?;
@@ -804,25 +763,28 @@ impl BodyCtx<'_, '_> {
                 require_memory(module)?;
                 require_data_count(module, d)?;
                 stack.pop_all(&[I32, I32, I32])?;
-                em.emit(Op::MemoryInit(d))?;
+                let base = b.pop_into_slots(3)?;
+                b.emit(Instr::new(Op::MemoryInit).a(base).imm(d))?;
             }
             9 => {
                 let d = r.u32()?;
                 require_data_count(module, d)?;
-                em.emit(Op::DataDrop(d))?;
+                b.emit(Instr::new(Op::DataDrop).imm(d))?;
             }
             10 => {
                 zero_byte(r)?;
                 zero_byte(r)?;
                 require_memory(module)?;
                 stack.pop_all(&[I32, I32, I32])?;
-                em.emit(Op::MemoryCopy)?;
+                let base = b.pop_into_slots(3)?;
+                b.emit(Instr::new(Op::MemoryCopy).a(base))?;
             }
             11 => {
                 zero_byte(r)?;
                 require_memory(module)?;
                 stack.pop_all(&[I32, I32, I32])?;
-                em.emit(Op::MemoryFill)?;
+                let base = b.pop_into_slots(3)?;
+                b.emit(Instr::new(Op::MemoryFill).a(base))?;
             }
             12 => {
                 let e = r.u32()?;
@@ -834,12 +796,13 @@ impl BodyCtx<'_, '_> {
                     return Err(Error::new(ErrorKind::TypeMismatch));
                 }
                 stack.pop_all(&[I32, I32, I32])?;
-                em.emit(Op::TableInit { table: t, elem: e })?;
+                let base = b.pop_into_slots(3)?;
+                b.emit(Instr::new(Op::TableInit).a(base).imm(t).target(e))?;
             }
             13 => {
                 let e = r.u32()?;
                 index_in(e, module.elems.len(), ErrorKind::UnknownElementSegment)?;
-                em.emit(Op::ElemDrop(e))?;
+                b.emit(Instr::new(Op::ElemDrop).imm(e))?;
             }
             14 => {
                 let dst = r.u32()?;
@@ -850,7 +813,8 @@ impl BodyCtx<'_, '_> {
                     return Err(Error::new(ErrorKind::TypeMismatch));
                 }
                 stack.pop_all(&[I32, I32, I32])?;
-                em.emit(Op::TableCopy { dst, src })?;
+                let base = b.pop_into_slots(3)?;
+                b.emit(Instr::new(Op::TableCopy).a(base).imm(dst).target(src))?;
             }
             15 => {
                 let t = r.u32()?;
@@ -858,13 +822,14 @@ impl BodyCtx<'_, '_> {
                 stack.pop_expect(I32)?;
                 stack.pop_expect(et)?;
                 stack.push(Some(I32))?;
-                em.emit(Op::TableGrow(t))?;
+                let base = b.pop_into_slots(2)?;
+                b.emit_result(Instr::new(Op::TableGrow).a(base).imm(t))?;
             }
             16 => {
                 let t = r.u32()?;
                 table_type(module, t)?;
                 stack.push(Some(I32))?;
-                em.emit(Op::TableSize(t))?;
+                b.emit_result(Instr::new(Op::TableSize).imm(t))?;
             }
             17 => {
                 let t = r.u32()?;
@@ -872,7 +837,8 @@ impl BodyCtx<'_, '_> {
                 stack.pop_expect(I32)?;
                 stack.pop_expect(et)?;
                 stack.pop_expect(I32)?;
-                em.emit(Op::TableFill(t))?;
+                let base = b.pop_into_slots(3)?;
+                b.emit(Instr::new(Op::TableFill).a(base).imm(t))?;
             }
             _ => return Err(Error::new(ErrorKind::UnknownOpcode(0xfc_0000 | (sub & 0xffff)))),
         }
@@ -880,12 +846,13 @@ impl BodyCtx<'_, '_> {
     }
 }
 
+
 #[cfg(test)]
 mod tests {
     use super::super::buf::Buf;
     use super::super::limits::Limits;
     use super::super::module::Module;
-    use super::ops::Op;
+    use super::ops::{Instr, Op};
 
     /// Module with one `[i32] -> [i32]` function whose body is `body`.
     fn module_with(body: &[u8], locals: &[u8]) -> Module {
@@ -905,54 +872,103 @@ mod tests {
         Module::new(&bytes, &Limits::default()).unwrap()
     }
 
-    fn ops(m: &Module) -> &[Op] {
-        let b: &Buf<Op> = &m.code;
+    fn code(m: &Module) -> &[Instr] {
+        let b: &Buf<Instr> = &m.code;
         b.as_slice()
     }
 
-    #[test]
-    fn forward_branches_are_patched_to_block_end() {
-        // block; local.get 0; br_if 0; end; local.get 0
-        let m = module_with(&[0x02, 0x40, 0x20, 0, 0x0d, 0, 0x0b, 0x20, 0], &[0]);
-        assert_eq!(ops(&m), &[Op::LocalGet(0), Op::JumpIfNonZero(2), Op::LocalGet(0), Op::Return { keep: 1 }]);
+    fn i(op: Op) -> Instr {
+        Instr::new(op)
     }
 
     #[test]
-    fn loops_branch_backwards_and_if_else_jumps() {
-        // loop; local.get 0; br_if 0; end; local.get 0; if (result i32) i32.const 1 else i32.const 2 end
-        let m = module_with(
-            &[0x03, 0x40, 0x20, 0, 0x0d, 0, 0x0b, 0x20, 0, 0x04, 0x7f, 0x41, 1, 0x05, 0x41, 2, 0x0b],
-            &[0],
-        );
+    fn operands_are_read_in_place() {
+        // local.get 0; local.get 0; i32.add  (slot 0 is the local, slot 1 the first operand)
+        let m = module_with(&[0x20, 0, 0x20, 0, 0x6a], &[0]);
+        assert_eq!(code(&m), &[i(Op::I32Add).d(1).a(0).b(0), i(Op::Return1).a(1)]);
+    }
+
+    #[test]
+    fn results_are_computed_straight_into_locals() {
+        // local.get 0; i32.const 1; i32.add; local.set 0; local.get 0
+        let m = module_with(&[0x20, 0, 0x41, 1, 0x6a, 0x21, 0, 0x20, 0], &[0]);
+        assert_eq!(code(&m), &[i(Op::I32AddImm).d(0).a(0).imm(1), i(Op::Return1).a(0)]);
+    }
+
+    #[test]
+    fn a_local_is_copied_before_it_is_overwritten() {
+        // local.get 0; i32.const 5; local.set 0  -> returns the old value
+        let m = module_with(&[0x20, 0, 0x41, 5, 0x21, 0], &[0]);
         assert_eq!(
-            ops(&m),
+            code(&m),
+            &[i(Op::Copy).d(1).a(0), i(Op::Const32).d(0).imm(5), i(Op::Return1).a(1)]
+        );
+    }
+
+    #[test]
+    fn comparisons_fuse_into_branches() {
+        // loop; local.get 0; i32.const 10; i32.lt_s; br_if 0; end; local.get 0
+        let m = module_with(&[0x03, 0x40, 0x20, 0, 0x41, 10, 0x48, 0x0d, 0, 0x0b, 0x20, 0], &[0]);
+        assert_eq!(code(&m), &[i(Op::BrLtS32Imm).a(0).imm(10).target(0), i(Op::Return1).a(0)]);
+        // if (i32.eqz (local.get 0)) then (i32.const 1) else (i32.const 2) end
+        let m = module_with(&[0x20, 0, 0x45, 0x04, 0x7f, 0x41, 1, 0x05, 0x41, 2, 0x0b], &[0]);
+        assert_eq!(
+            code(&m),
             &[
-                Op::LocalGet(0),
-                Op::JumpIfNonZero(0),
-                Op::LocalGet(0),
-                Op::JumpIfZero(6),
-                Op::Const(1),
-                Op::Jump(7),
-                Op::Const(2),
-                Op::Return { keep: 1 },
+                i(Op::BrNez32).a(0).target(3),
+                i(Op::Const32).d(1).imm(1),
+                i(Op::Return1).a(1),
+                i(Op::Const32).d(1).imm(2),
+                i(Op::Return1).a(1),
             ]
         );
     }
 
     #[test]
-    fn branches_that_drop_values_carry_heights() {
+    fn branches_that_drop_values_copy_them() {
         // block (result i32); i32.const 7; i32.const 8; local.get 0; br_if 0; drop; end
         let m = module_with(&[0x02, 0x7f, 0x41, 7, 0x41, 8, 0x20, 0, 0x0d, 0, 0x1a, 0x0b], &[0]);
-        assert_eq!(ops(&m)[3], Op::BrIf { target: 5, height: 1, keep: 1 });
+        assert_eq!(
+            code(&m),
+            &[
+                i(Op::BrEqz32).a(0).target(3),
+                i(Op::Const32).d(1).imm(8),
+                i(Op::Return1).a(1),
+                i(Op::Const32).d(1).imm(7),
+                i(Op::Return1).a(1),
+            ]
+        );
     }
 
     #[test]
-    fn fusion_stops_at_labels() {
+    fn counter_steps_fuse_with_the_branch_testing_them() {
+        // loop; local.get 0; i32.const 1; i32.sub; local.tee 0; br_if 0; end; local.get 0
+        let m = module_with(&[0x03, 0x40, 0x20, 0, 0x41, 1, 0x6b, 0x22, 0, 0x0d, 0, 0x0b, 0x20, 0], &[0]);
+        assert_eq!(code(&m), &[i(Op::AddImmBrNez).d(0).a(0).imm(u32::MAX).target(0), i(Op::Return1).a(0)]);
+    }
+
+    #[test]
+    fn results_pass_through_the_accumulator_to_the_next_instruction() {
+        // local.get 0; i32.const 3; i32.mul; i32.const 5; i32.xor; i32.const 7; i32.add
+        let m = module_with(&[0x20, 0, 0x41, 3, 0x6c, 0x41, 5, 0x73, 0x41, 7, 0x6a], &[0]);
+        assert_eq!(
+            code(&m),
+            &[
+                i(Op::I32MulImmAccOut).d(1).a(0).imm(3),
+                i(Op::I32XorImmAcc).d(1).imm(5),
+                i(Op::I32AddImmAccIn).d(1).imm(7),
+                i(Op::Return1).a(1),
+            ]
+        );
+    }
+
+    #[test]
+    fn values_held_in_locals_settle_at_block_entry() {
         // local.get 0; block (result i32) local.get 0 end; i32.add
         let m = module_with(&[0x20, 0, 0x02, 0x7f, 0x20, 0, 0x0b, 0x6a], &[0]);
-        assert_eq!(ops(&m), &[Op::LocalGet(0), Op::LocalGet(0), Op::I32Add, Op::Return { keep: 1 }]);
-        // Without the block the pair fuses.
-        let m = module_with(&[0x20, 0, 0x20, 0, 0x6a], &[0]);
-        assert_eq!(ops(&m), &[Op::I32AddLocals(0, 0), Op::Return { keep: 1 }]);
+        assert_eq!(
+            code(&m),
+            &[i(Op::Copy).d(1).a(0), i(Op::Copy).d(2).a(0), i(Op::I32Add).d(1).a(1).b(2), i(Op::Return1).a(1)]
+        );
     }
 }
