@@ -10,6 +10,7 @@ use crate::kernel::Kernel;
 use crate::layout;
 use crate::progress::{note, Step};
 use crate::stamp::{Fingerprint, Stamp};
+use crate::tail_jumps;
 
 /// A built module.
 pub struct Module {
@@ -43,8 +44,20 @@ pub fn ensure_for_running_kernel(root: &BuildRoot) -> Result<PathBuf> {
         "modules".to_string(),
     ];
     root.run("make", &args)?;
+    check_tail_jumps(root, &out)?;
     step.done();
     Ok(out.join("kwasm.ko"))
+}
+
+/// Disassembles the kwasm.ko in `out` (a build-root path) and checks the
+/// engine's handlers dispatch by jumping (see `tail_jumps`).
+fn check_tail_jumps(root: &BuildRoot, out: &Path) -> Result<()> {
+    let listing = out.join("kwasm.dis");
+    let objdump = format!("llvm-objdump -d --no-show-raw-insn {} > {}", out.join("kwasm.ko").display(), listing.display());
+    root.run("sh", &["-c", &objdump])?;
+    let handlers = tail_jumps::check(&std::fs::read_to_string(root.cache_on_host(&listing))?)?;
+    note(format!("engine: {handlers} instruction handlers, all dispatching by jump"));
+    Ok(())
 }
 
 /// Builds kwasm.ko for `kernel` unless its sources are unchanged since the last build.
@@ -71,6 +84,7 @@ pub fn ensure(root: &BuildRoot, kernel: &Kernel) -> Result<Module> {
             "modules".to_string(),
         ];
         root.run("make", &args)?;
+        check_tail_jumps(root, &out)?;
         stamp.record(&fp)?;
         step.done();
     }

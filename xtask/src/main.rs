@@ -15,6 +15,7 @@ mod samples;
 mod selftest;
 mod splat;
 mod stamp;
+mod tail_jumps;
 mod vm;
 
 use anyhow::Result;
