@@ -298,6 +298,8 @@ pub(crate) fn invoke(
     }
 
     'run: loop {
+        let module = modules.get(ctx.module);
+        let instance = instances.get(ctx.instance);
         let mut machine = fast::Machine {
             ip,
             frame,
@@ -308,12 +310,12 @@ pub(crate) fn invoke(
             fuel: fuel_left,
             trap: TrapKind::Unreachable,
             funcs: funcs.as_slice(),
-            bodies: modules.get(ctx.module).map(|m| m.bodies.as_slice()).unwrap_or(&[]),
-            imported_funcs: modules.get(ctx.module).map_or(0, |m| m.imported_funcs),
-            instance_funcs: instances.get(ctx.instance).map(|inst| inst.funcs.as_slice()).unwrap_or(&[]),
+            bodies: module.map(|m| m.bodies.as_slice()).unwrap_or(&[]),
+            imported_funcs: module.map_or(0, |m| m.imported_funcs),
+            instance_funcs: instance.map(|inst| inst.funcs.as_slice()).unwrap_or(&[]),
             instance: u32::try_from(ctx.instance).unwrap_or(u32::MAX),
             module: u32::try_from(ctx.module).unwrap_or(u32::MAX),
-            instance_globals: instances.get(ctx.instance).map(|inst| inst.globals.as_slice()).unwrap_or(&[]),
+            instance_globals: instance.map(|inst| inst.globals.as_slice()).unwrap_or(&[]),
             globals: globals.as_mut_slice(),
             frames,
             max_depth,
@@ -428,24 +430,6 @@ pub(crate) fn invoke(
                 }
             }
 
-            Op::GlobalGet => {
-                let v = instances
-                    .get(ctx.instance)
-                    .and_then(|inst| inst.globals.get(idx(i.imm)))
-                    .and_then(|id| globals.get(idx(*id)))
-                    .map(|g| g.bits)
-                    .ok_or(trap(TrapKind::Unreachable))?;
-                set!(i.d, v);
-            }
-            Op::GlobalSet => {
-                let v = get!(i.a);
-                let global = instances
-                    .get(ctx.instance)
-                    .and_then(|inst| inst.globals.get(idx(i.imm)))
-                    .and_then(|id| globals.get_mut(idx(*id)))
-                    .ok_or(trap(TrapKind::Unreachable))?;
-                global.bits = v;
-            }
             Op::TableGet => {
                 let element = get!(i.a) as u32;
                 let table = table_of(tables, instances, &ctx, i.imm)?;

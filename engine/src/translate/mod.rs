@@ -25,7 +25,7 @@ use super::types::ValType;
 use super::validate::stack::{BlockKind, BlockType, Control, TypeStack, NO_FIXUP};
 use self::builder::{Builder, Loc, Operand, Operands, NONE};
 use self::control::Cond;
-use self::ops::{Instr, Op, Shape};
+use self::ops::{Instr, Op};
 
 /// Read-only facts about the module that function bodies are checked against.
 pub(crate) struct Env<'m> {
@@ -240,7 +240,7 @@ pub(crate) fn compile_function(
 fn relative_targets(code: &mut Buf<Instr>, start: u32) {
     let first = usize::try_from(start).unwrap_or(usize::MAX);
     for (pc, instr) in code.as_mut_slice().iter_mut().enumerate().skip(first) {
-        if matches!(instr.op.shape(), Shape::J | Shape::JA | Shape::JAB | Shape::DAJ | Shape::DABJ) {
+        if instr.op.shape().has_branch_target() {
             let pc = u32::try_from(pc).unwrap_or(u32::MAX);
             instr.target = instr.target.wrapping_sub(pc);
         }

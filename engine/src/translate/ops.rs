@@ -63,6 +63,11 @@ pub(crate) enum Shape {
 }
 
 impl Shape {
+    /// Whether the instruction's `target` is a branch target.
+    pub(crate) fn has_branch_target(self) -> bool {
+        matches!(self, Shape::J | Shape::JA | Shape::JAB | Shape::DAJ | Shape::DABJ)
+    }
+
     /// Whether `d` is a result slot the instruction writes and nothing else.
     pub(crate) fn writes_d(self) -> bool {
         matches!(self, Shape::D | Shape::DA | Shape::DAB | Shape::DABT | Shape::DRange2 | Shape::DB)

@@ -60,6 +60,8 @@ handler!(Select, |s, i| {
     s.set(i.d, if c != 0 { s.get(i.a) } else { s.get(i.b) });
     Flow::Next
 });
+// Globals are only ever accessed here; a failed lookup (impossible for
+// validated, instantiated code) traps.
 handler!(GlobalGet, |s, i| {
     match s.m.instance_globals.get(idx(i.imm)).and_then(|g| s.m.globals.get(idx(*g))) {
         Some(global) => {
@@ -67,7 +69,7 @@ handler!(GlobalGet, |s, i| {
             s.set(i.d, bits);
             Flow::Next
         }
-        None => Flow::Leave(Exit::Slow),
+        None => Flow::Trap(TrapKind::Unreachable),
     }
 });
 handler!(GlobalSet, |s, i| {
@@ -77,7 +79,7 @@ handler!(GlobalSet, |s, i| {
             global.bits = v;
             Flow::Next
         }
-        None => Flow::Leave(Exit::Slow),
+        None => Flow::Trap(TrapKind::Unreachable),
     }
 });
 handler!(Call, |s, i| s.call(i).unwrap_or(Flow::Leave(Exit::Slow)));
